@@ -1,0 +1,108 @@
+/**
+ * The one contract: every command (`domain:verb` → args schema, result type) and every event
+ * (`domain:changed` → payload). Main binds handlers from it once; the Electron IPC binding, the
+ * WebSocket binding and the HTTP binding call the same dispatcher; the preload and the browser
+ * client derive their API from it. No channel string is written anywhere else.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS, type LogEntry, type StatusSnapshot, type StoredEvent } from './domain';
+import type { Result } from './result';
+
+const limit = (max: number, def: number) => z.number().int().min(1).max(max).default(def);
+
+/** Argument schemas, one per command. Strict objects: an unknown key is a bad request. */
+export const commandArgs = {
+  'system:status': z.strictObject({}),
+  'system:shutdown': z.strictObject({
+    reason: z.string().max(200).optional(),
+  }),
+  'logs:query': z.strictObject({
+    /** The least severe level to include (`info` includes warn and error). */
+    level: z.enum(LOG_LEVELS).optional(),
+    source: z.string().max(200).optional(),
+    plugin: z.string().max(200).optional(),
+    /** Case-insensitive substring of the message. */
+    text: z.string().max(500).optional(),
+    /** Only entries with a sequence number above this one. */
+    afterSeq: z.number().int().min(0).optional(),
+    limit: limit(5000, 500),
+  }),
+  'events:query': z.strictObject({
+    kind: z.string().max(200).optional(),
+    /** Entries with an id below this one (paging backwards). */
+    beforeId: z.number().int().min(1).optional(),
+    sinceTs: z.number().int().min(0).optional(),
+    limit: limit(1000, 200),
+  }),
+} as const;
+
+export type CommandName = keyof typeof commandArgs;
+export const COMMAND_NAMES = Object.keys(commandArgs) as CommandName[];
+
+/** What a caller passes (defaults may be omitted). */
+export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]>;
+/** What a handler receives (defaults filled in). */
+export type ParsedArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
+
+export interface CommandResults {
+  'system:status': StatusSnapshot;
+  'system:shutdown': { accepted: true };
+  'logs:query': { entries: LogEntry[]; lastSeq: number };
+  'events:query': { events: StoredEvent[] };
+}
+
+export type CommandResult<C extends CommandName> = CommandResults[C];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandArgs, name);
+}
+
+/** Event payloads. `logs:appended` arrives in batches. */
+export interface EventPayloads {
+  'status:changed': StatusSnapshot;
+  'logs:appended': LogEntry[];
+}
+
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: readonly EventName[] = ['status:changed', 'logs:appended'];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** The API both the preload (`window.api`) and the browser client expose. */
+export interface ConductorApi {
+  invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<Result<CommandResult<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+/** Electron IPC channels (the only two). */
+export const IPC_INVOKE_CHANNEL = 'conductor:invoke';
+export const IPC_EVENT_CHANNEL = 'conductor:event';
+
+/** HTTP and WebSocket paths of the headless bridge. */
+export const HTTP_PATHS = {
+  commands: '/api/v1/commands/',
+  status: '/api/v1/status',
+  plugins: '/api/v1/plugins',
+  requests: '/api/v1/requests',
+  ws: '/api/v1/ws',
+  metrics: '/metrics',
+} as const;
+
+/** Name of the HttpOnly cookie the browser flow sets. */
+export const SESSION_COOKIE = 'conductor_session';
+
+/** WebSocket frames, client → server. */
+export const wsClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('invoke'), id: z.number().int().min(0), command: z.string().max(100), args: z.unknown().optional() }),
+  z.strictObject({ type: z.literal('subscribe'), event: z.string().max(100) }),
+  z.strictObject({ type: z.literal('unsubscribe'), event: z.string().max(100) }),
+]);
+export type WsClientMessage = z.infer<typeof wsClientMessage>;
+
+/** WebSocket frames, server → client. */
+export type WsServerMessage =
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'event'; event: EventName; payload: unknown }
+  | { type: 'error'; error: { code: string; message: string } };
