@@ -1,0 +1,464 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
+import { ConductorError } from '../../shared/result';
+import { systemClock, type Clock } from '../common/clock';
+import type { Disposable } from '../common/disposable';
+import { Emitter } from '../common/emitter';
+import { reportsHealth, type ComponentReport } from '../common/health';
+import type { Service } from '../common/service';
+import { HealthMonitor } from '../health/health-monitor';
+import { createLogger } from '../logging/create-logger';
+import { LogBus } from '../logging/log-bus';
+import type { Logger } from '../logging/logger';
+import { summarize } from '../plugins/discovery';
+import { PluginDiscoveryService } from '../plugins/plugin-discovery-service';
+import { PluginLoader } from '../plugins/plugin-loader';
+import { Router } from '../router/router';
+import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '../scaler/resource-monitor';
+import { Scaler } from '../scaler/scaler';
+import { Store } from '../store/store';
+import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
+import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
+import { readConfigFile, resolveConfig, SAVEABLE_SETTINGS, type ResolvedConfig } from './config';
+import type { ConductorConfig } from './config-schema';
+import { dataDirLayout, defaultDataDir } from './data-dir';
+import { DataDirLock } from './data-dir-lock';
+import { SignalHandlers, type SignalSource } from './signal-handlers';
+import { componentsOf, overallState, StepTimeline, type LifecycleState } from './status-aggregator';
+import { messageOf, StepRunner, type Step, type StepStopResult } from './step-runner';
+
+export interface ConductorOptions {
+  cli: CliOptions;
+  host: HostKind;
+  version: string;
+  /** Data dir when neither flags nor the config file name one (Electron passes userData). */
+  defaultDataDir?: string;
+  /** better-sqlite3 `nativeBinding` (the Electron-ABI build in the Electron host). */
+  nativeBinding?: string;
+  /** The plugins folder shipped with the app, or null. */
+  bundledPluginsDir?: string | null;
+  clock?: Clock;
+  /** Where SIGINT/SIGTERM come from; default `process`; null installs no handlers. */
+  signals?: SignalSource | null;
+  sampler?: SystemSampler;
+  /** Log to the console too. Default true. */
+  console?: boolean;
+  /** Replace a step's service (tests inject failing or hanging steps). */
+  stepOverrides?: Partial<Record<StepName, (conductor: Conductor) => Service>>;
+}
+
+export interface ShutdownReport {
+  reason: string;
+  startedAt: number;
+  durationMs: number;
+  /** True when every step stopped in time and without error. */
+  clean: boolean;
+  forced: boolean;
+  steps: StepStopResult[];
+}
+
+interface ConductorEvents {
+  shutdownRequested: string;
+}
+
+/**
+ * The conductor: the 8-step lifecycle, the status, the command handlers. It never knows which
+ * host (Electron window or headless server) it runs under; the host calls `start`, binds
+ * `dispatcher` and `events`, and runs `shutdown` when `onShutdownRequested` fires.
+ */
+export class Conductor {
+  readonly events = new EventHub();
+  readonly dispatcher: CommandDispatcher;
+  readonly logBus: LogBus;
+  readonly logger: Logger;
+  private readonly logControl: ReturnType<typeof createLogger>;
+  private readonly clock: Clock;
+  private readonly internal = new Emitter<ConductorEvents>();
+  private readonly timeline = new StepTimeline();
+  private readonly startedAt: number;
+  private lifecycle: LifecycleState = 'idle';
+  private runner: StepRunner | null = null;
+  private startPromise: Promise<void> | null = null;
+  private shutdownPromise: Promise<ShutdownReport> | null = null;
+  private statusTimer: Disposable | null = null;
+  private readonly subscriptions: Disposable[] = [];
+  private pendingEvents: { kind: string; source: string; data: Record<string, unknown> }[] = [];
+
+  // Filled by the steps as they start.
+  private resolved: ResolvedConfig | null = null;
+  private dataDirPath: string | null = null;
+  private store: Store | null = null;
+  private lock: DataDirLock | null = null;
+  private health: HealthMonitor | null = null;
+  private scaler: Scaler | null = null;
+  private router: Router | null = null;
+  private discovery: PluginDiscoveryService | null = null;
+  private loader: PluginLoader | null = null;
+  private signals: SignalHandlers | null = null;
+  private readonly services = new Map<StepName, Service>();
+
+  constructor(private readonly options: ConductorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.logBus = new LogBus({ clock: this.clock });
+    this.logControl = createLogger({
+      appName: 'conductor',
+      level: options.cli.logLevel ?? 'info',
+      console: options.console ?? true,
+      bus: this.logBus,
+    });
+    this.logger = this.logControl.logger;
+    this.subscriptions.push(this.logBus.onAppended((batch) => this.events.emit('logs:appended', batch)));
+    this.dispatcher = new CommandDispatcher(this.handlers(), this.logger.child('contract'));
+  }
+
+  get config(): ConductorConfig {
+    if (!this.resolved) throw new Error('the config is not loaded yet');
+    return this.resolved.config;
+  }
+
+  get configSources(): ResolvedConfig['sources'] {
+    return this.resolved?.sources ?? {};
+  }
+
+  get dataDir(): string {
+    if (!this.dataDirPath) throw new Error('the data dir is not known yet');
+    return this.dataDirPath;
+  }
+
+  get state(): LifecycleState {
+    return this.lifecycle;
+  }
+
+  /** Fired by the signal step and by `system:shutdown`; the host then calls `shutdown`. */
+  onShutdownRequested(listener: (reason: string) => void): Disposable {
+    return this.internal.on('shutdownRequested', listener);
+  }
+
+  requestShutdown(reason: string): void {
+    if (this.internal.listenerCount('shutdownRequested') === 0) {
+      void this.shutdown(reason);
+      return;
+    }
+    this.internal.emit('shutdownRequested', reason);
+  }
+
+  /** Runs the 8 startup steps. On failure the started steps unwind and this rejects with the cause. */
+  start(): Promise<void> {
+    this.startPromise ??= this.runStart();
+    return this.startPromise;
+  }
+
+  private async runStart(): Promise<void> {
+    this.setLifecycle('starting');
+    this.logger.info(`Conductor ${this.options.version} starting (${this.options.host}, pid ${process.pid})`);
+    const conductor = this;
+    // Deadlines come from the config once it is read; until then the defaults apply.
+    const deadlines = {
+      get startTimeoutMs() {
+        return conductor.resolved?.config.startup.stepTimeoutMs ?? 30_000;
+      },
+      get stopTimeoutMs() {
+        return conductor.resolved?.config.shutdown.stepTimeoutMs ?? 10_000;
+      },
+    };
+    this.runner = new StepRunner(this.buildSteps(), deadlines, this.clock, { onTiming: (t) => this.onTiming(t) });
+    try {
+      await this.runner.startAll();
+    } catch (error) {
+      this.logger.error(`Conductor failed to start: ${messageOf(error)}`);
+      this.record('lifecycle.failed', 'conductor', { error: messageOf(error) });
+      this.setLifecycle('failed');
+      this.finalize({ reason: `startup failed: ${messageOf(error)}`, startedAt: this.clock.now(), durationMs: 0, clean: false, forced: false, steps: [] });
+      throw error;
+    }
+    this.setLifecycle('running');
+    this.record('lifecycle.ready', 'conductor', { durationMs: this.clock.now() - this.startedAt });
+    this.logger.info(`Conductor ready in ${this.clock.now() - this.startedAt} ms`);
+  }
+
+  /**
+   * Graceful shutdown: quiesce (router gate closed, health and scaler stop acting), then unwind
+   * the steps in exact reverse order, write the shutdown report, close the store last.
+   * Idempotent: later calls get the same promise.
+   */
+  shutdown(reason: string): Promise<ShutdownReport> {
+    this.shutdownPromise ??= this.runShutdown(reason);
+    return this.shutdownPromise;
+  }
+
+  /** A second signal: stop waiting on stuck steps (each later stop still runs, briefly). */
+  force(reason: string): void {
+    this.logger.warn(`shutdown forced: ${reason}`);
+    this.runner?.force();
+    void this.shutdown(reason);
+  }
+
+  private async runShutdown(reason: string): Promise<ShutdownReport> {
+    if (this.startPromise && this.lifecycle === 'starting') await this.startPromise.catch(() => {});
+    const t0 = this.clock.now();
+    if (this.lifecycle === 'failed' || this.lifecycle === 'idle') {
+      return { reason, startedAt: t0, durationMs: 0, clean: false, forced: false, steps: [] };
+    }
+    this.setLifecycle('stopping');
+    this.logger.info(`shutting down: ${reason}`);
+    this.record('lifecycle.stopping', 'conductor', { reason });
+    this.router?.quiesce();
+    this.health?.quiesce();
+    this.scaler?.quiesce();
+    const steps = await this.runner!.stopAll(reason);
+    const report: ShutdownReport = {
+      reason,
+      startedAt: t0,
+      durationMs: this.clock.now() - t0,
+      clean: steps.every((s) => s.outcome === 'ok'),
+      forced: this.runner!.isForced,
+      steps,
+    };
+    this.finalize(report);
+    this.setLifecycle('stopped');
+    return report;
+  }
+
+  /** The store writes the report and closes last; then the lock is released and logs flushed. */
+  private finalize(report: ShutdownReport): void {
+    if (report.steps.length > 0 || this.lifecycle !== 'failed') {
+      this.logger.info(`shutdown ${report.clean ? 'complete' : 'finished with problems'} in ${report.durationMs} ms`);
+    }
+    if (this.store?.isOpen) {
+      try {
+        this.flushPendingEvents();
+        if (this.lifecycle !== 'failed') this.store.events.append('shutdown.report', 'conductor', { ...report, steps: report.steps.map((s) => ({ ...s })) });
+        this.store.close();
+      } catch (error) {
+        this.logger.error(`could not write the shutdown report: ${messageOf(error)}`);
+      }
+    }
+    this.lock?.release();
+    this.statusTimer?.dispose();
+    this.statusTimer = null;
+    this.signals?.dispose();
+    this.logBus.flush();
+    this.publishStatus();
+    for (const sub of this.subscriptions.splice(0)) sub.dispose();
+    void this.logControl.flush();
+  }
+
+  status(): StatusSnapshot {
+    const plugins =
+      this.loader?.summaries() ?? this.discovery?.result.plugins.map((p) => summarize(p, p.valid ? 'stopped' : 'invalid')) ?? [];
+    const components = componentsOf(this.timeline, (name) => this.reportOf(name));
+    return {
+      state: overallState(this.lifecycle, components, plugins),
+      version: this.options.version,
+      pid: process.pid,
+      startedAt: this.startedAt,
+      uptimeMs: this.clock.now() - this.startedAt,
+      dataDir: this.dataDirPath ?? '',
+      host: this.options.host,
+      steps: this.timeline.list(),
+      components,
+      system: this.scaler?.resources.latest() ?? null,
+      plugins,
+      requests: this.router?.snapshot() ?? { total: 0, errors: 0, inFlight: 0, ratePerSec: 0, p50Ms: null, p99Ms: null },
+    };
+  }
+
+  private reportOf(name: StepName): ComponentReport | null {
+    if (name === 'config') {
+      return { state: 'ready', message: this.options.cli.config ? `from ${resolve(this.options.cli.config)}` : 'defaults (no --config file)' };
+    }
+    if (name === 'db') {
+      return this.store?.isOpen ? { state: 'ready', message: `schema v${this.store.schemaVersion}, ${this.store.path}` } : null;
+    }
+    if (name === 'signals') return { state: 'ready', message: this.signals ? 'SIGINT, SIGTERM, SIGHUP' : 'handled by the host' };
+    const service = this.services.get(name);
+    return reportsHealth(service) ? service.health() : null;
+  }
+
+  // ---- steps ----
+
+  private buildSteps(): Step[] {
+    const make = (name: StepName, build: () => Service): Step => {
+      const override = this.options.stepOverrides?.[name];
+      let service: Service | null = null;
+      return {
+        name,
+        service: {
+          start: async () => {
+            service = override ? override(this) : build();
+            this.services.set(name, service);
+            await service.start();
+          },
+          stop: async (opts) => {
+            if (service) await service.stop(opts);
+          },
+        },
+      };
+    };
+    return [
+      make('config', () => this.configStep()),
+      make('db', () => this.dbStep()),
+      make('discovery', () => {
+        const layout = dataDirLayout(this.dataDir);
+        const roots = [
+          ...(this.config.plugins.bundled && this.options.bundledPluginsDir ? [this.options.bundledPluginsDir] : []),
+          ...this.config.plugins.dirs.map((d) => resolve(d)),
+          layout.plugins,
+        ];
+        this.discovery = new PluginDiscoveryService({ roots, strict: this.config.plugins.strict }, this.logger.child('discovery'));
+        return this.discovery;
+      }),
+      make('health', () => {
+        this.health = new HealthMonitor({ intervalMs: this.config.health.intervalMs }, this.clock, this.logger.child('health'));
+        return this.health;
+      }),
+      make('scaler', () => {
+        const resources = new ResourceMonitor(this.options.sampler ?? systemInformationSampler, this.clock);
+        this.scaler = new Scaler(this.health!, resources, this.logger.child('scaler'), () => this.markStatusDirty());
+        return this.scaler;
+      }),
+      make('router', () => {
+        this.router = new Router(this.clock);
+        return this.router;
+      }),
+      make('plugins', () => {
+        this.loader = new PluginLoader(() => this.discovery?.result.plugins ?? [], this.logger.child('plugins'), () => this.markStatusDirty());
+        return this.loader;
+      }),
+      make('signals', () => {
+        if (this.options.signals === null) return { start: async () => {}, stop: async () => {} };
+        this.signals = new SignalHandlers(
+          this.options.signals ?? process,
+          (signal) => this.requestShutdown(signal),
+          (signal) => this.force(`${signal} received twice`),
+          this.logger.child('signals'),
+        );
+        return this.signals;
+      }),
+    ];
+  }
+
+  private configStep(): Service {
+    return {
+      start: async () => {
+        const file = this.options.cli.config ? readConfigFile(this.options.cli.config) : {};
+        this.resolved = resolveConfig({ flags: flagsAsConfigLayer(this.options.cli), file, saved: {} });
+        this.dataDirPath = resolve(this.resolved.config.dataDir ?? this.options.defaultDataDir ?? defaultDataDir());
+        this.logger.setLevel(this.resolved.config.logLevel);
+      },
+      stop: async () => {},
+    };
+  }
+
+  private dbStep(): Service {
+    return {
+      start: async () => {
+        const layout = dataDirLayout(this.dataDir);
+        try {
+          mkdirSync(this.dataDir, { recursive: true });
+        } catch (error) {
+          throw new Error(`cannot create data dir ${this.dataDir}: ${messageOf(error)}`);
+        }
+        const lock = new DataDirLock(this.dataDir);
+        lock.acquire();
+        this.lock = lock;
+        const store = new Store({ dataDir: this.dataDir, clock: this.clock, ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}) });
+        try {
+          store.open();
+        } catch (error) {
+          lock.release();
+          this.lock = null;
+          throw error;
+        }
+        this.store = store;
+        this.logControl.setLogFile(layout.conductorLog);
+        // Saved settings sit below the file and flags in precedence; re-resolve with them.
+        const saved: Record<string, unknown> = {};
+        const all = store.settings.all();
+        for (const key of SAVEABLE_SETTINGS) if (key in all) saved[key] = all[key];
+        const file = this.options.cli.config ? readConfigFile(this.options.cli.config) : {};
+        this.resolved = resolveConfig({ flags: flagsAsConfigLayer(this.options.cli), file, saved });
+        this.logger.setLevel(this.resolved.config.logLevel);
+        this.flushPendingEvents();
+      },
+      // The store closes last, after every other step (see finalize).
+      stop: async () => {
+        this.flushPendingEvents();
+      },
+    };
+  }
+
+  // ---- events, status ----
+
+  private onTiming(timing: StepTiming): void {
+    this.timeline.record(timing);
+    if (timing.outcome !== 'running') {
+      const what = `${timing.phase} ${timing.name}: ${timing.outcome} in ${timing.durationMs ?? 0} ms${timing.error ? ` (${timing.error})` : ''}`;
+      if (timing.outcome === 'ok') this.logger.info(what);
+      else this.logger.error(what);
+      const data: Record<string, unknown> = { step: timing.name, phase: timing.phase, outcome: timing.outcome, durationMs: timing.durationMs ?? 0 };
+      if (timing.error) data.error = timing.error;
+      this.record('lifecycle.step', 'conductor', data);
+    }
+    this.publishStatus();
+  }
+
+  /** Stores an event, or holds it until the database is open. */
+  record(kind: string, source: string, data: Record<string, unknown>): void {
+    if (this.store?.isOpen) {
+      try {
+        this.store.events.append(kind, source, data);
+      } catch (error) {
+        this.logger.error(`could not store event ${kind}: ${messageOf(error)}`);
+      }
+    } else {
+      this.pendingEvents.push({ kind, source, data });
+    }
+  }
+
+  private flushPendingEvents(): void {
+    if (!this.store?.isOpen || this.pendingEvents.length === 0) return;
+    this.store.events.appendMany(this.pendingEvents.splice(0));
+  }
+
+  private setLifecycle(state: LifecycleState): void {
+    if (this.lifecycle === state) return;
+    this.lifecycle = state;
+    this.publishStatus();
+  }
+
+  /** Coalesces frequent changes (ticks, samples) into one `status:changed` per 100 ms. */
+  private markStatusDirty(): void {
+    if (this.statusTimer) return;
+    this.statusTimer = this.clock.setTimeout(() => {
+      this.statusTimer = null;
+      this.publishStatus();
+    }, 100);
+  }
+
+  private publishStatus(): void {
+    this.events.emit('status:changed', this.status());
+  }
+
+  // ---- command handlers ----
+
+  private handlers(): CommandHandlers {
+    return {
+      'system:status': () => this.status(),
+      'system:shutdown': (args, caller) => {
+        if (this.lifecycle !== 'running') {
+          throw new ConductorError('E_CONFLICT', `cannot shut down while ${this.lifecycle}`);
+        }
+        this.requestShutdown(`${args.reason ?? 'shutdown requested'} (via ${caller.binding})`);
+        return { accepted: true as const };
+      },
+      'logs:query': (args) => this.logBus.query(args),
+      'events:query': (args) => {
+        if (!this.store?.isOpen) throw new ConductorError('E_CONFLICT', 'the database is not open');
+        return { events: this.store.events.query(args) };
+      },
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
+import { isSignalReason, QuitSequencer, type QuitSource } from './quit-sequencer';
+
+const SOURCES: QuitSource[] = ['before-quit', 'window-close', 'window-all-closed', 'signal', 'command'];
+
+function sequencer(options?: ConstructorParameters<typeof QuitSequencer>[1]) {
+  const clock = new ManualClock();
+  return { clock, quit: new QuitSequencer(clock, options) };
+}
+
+describe('QuitSequencer: the first request starts one shutdown', () => {
+  it.each([
+    ['before-quit', true],
+    ['window-close', true],
+    ['window-all-closed', false],
+    ['signal', false],
+    ['command', false],
+  ] as const)('%s starts the shutdown (preventDefault %s)', (source, preventDefault) => {
+    const { quit } = sequencer();
+    expect(quit.state).toBe('idle');
+    expect(quit.request({ source, reason: `via ${source}` })).toEqual({
+      kind: 'start-shutdown',
+      reason: `via ${source}`,
+      preventDefault,
+    });
+    expect(quit.state).toBe('shutting-down');
+    expect(quit.reason).toBe(`via ${source}`);
+  });
+});
+
+describe('QuitSequencer: while shutting down', () => {
+  it('keeps preventing before-quit so the process is not ended under the shutdown', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'command', reason: 'system:shutdown' });
+    expect(quit.request({ source: 'before-quit', reason: 'menu' })).toEqual({ kind: 'ignore', preventDefault: true });
+    expect(quit.request({ source: 'before-quit', reason: 'menu' })).toEqual({ kind: 'ignore', preventDefault: true });
+    expect(quit.state).toBe('shutting-down');
+    expect(quit.reason).toBe('system:shutdown');
+  });
+
+  it('lets the window close, and ignores window-all-closed and repeated commands', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'before-quit', reason: 'menu' });
+    expect(quit.request({ source: 'window-close', reason: 'x' })).toEqual({ kind: 'ignore', preventDefault: false });
+    expect(quit.request({ source: 'window-all-closed', reason: 'x' })).toEqual({ kind: 'ignore', preventDefault: false });
+    expect(quit.request({ source: 'command', reason: 'again' })).toEqual({ kind: 'ignore', preventDefault: false });
+    expect(quit.state).toBe('shutting-down');
+  });
+
+  it('forces the exit on a second signal', () => {
+    const { quit, clock } = sequencer();
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    clock.advance(1500);
+    expect(quit.request({ source: 'signal', reason: 'SIGINT' })).toEqual({ kind: 'force-exit', reason: 'SIGINT', exitCode: 1 });
+    expect(quit.state).toBe('done');
+  });
+
+  it('treats a signal right after the first as the same Ctrl-C delivered twice', () => {
+    const { quit, clock } = sequencer({ signalDebounceMs: 1000 });
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    clock.advance(5);
+    expect(quit.request({ source: 'signal', reason: 'SIGINT' })).toEqual({ kind: 'ignore', preventDefault: false });
+    clock.advance(500);
+    // Ignored duplicates do not restart the window: a user pressing again and again still forces.
+    expect(quit.request({ source: 'signal', reason: 'SIGINT' }).kind).toBe('ignore');
+    clock.advance(495);
+    expect(quit.request({ source: 'signal', reason: 'SIGTERM' }).kind).toBe('force-exit');
+  });
+
+  it('forces on the first signal when the shutdown was started some other way', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'window-close', reason: 'window closed' });
+    expect(quit.request({ source: 'signal', reason: 'SIGTERM' })).toMatchObject({ kind: 'force-exit', exitCode: 1 });
+  });
+
+  it('exits 0 after a clean shutdown and 1 after an unclean one', () => {
+    const clean = sequencer().quit;
+    clean.request({ source: 'command', reason: 'r' });
+    expect(clean.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(clean.state).toBe('done');
+    const unclean = sequencer().quit;
+    unclean.request({ source: 'command', reason: 'r' });
+    expect(unclean.shutdownFinished(false)).toEqual({ kind: 'exit', exitCode: 1 });
+  });
+});
+
+describe('QuitSequencer: done', () => {
+  it('lets Electron proceed and ignores everything else', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    quit.shutdownFinished(true);
+    expect(quit.request({ source: 'before-quit', reason: 'r' })).toEqual({ kind: 'proceed' });
+    expect(quit.request({ source: 'window-close', reason: 'r' })).toEqual({ kind: 'proceed' });
+    for (const source of ['window-all-closed', 'signal', 'command'] as const) {
+      expect(quit.request({ source, reason: 'r' })).toEqual({ kind: 'ignore', preventDefault: false });
+    }
+    expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
+    expect(quit.state).toBe('done');
+  });
+
+  it('ignores a shutdown that returns after a forced exit', () => {
+    const { quit, clock } = sequencer();
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    clock.advance(2000);
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
+  });
+});
+
+describe('QuitSequencer: startup failure', () => {
+  it('exits 1 when nothing else is going on', () => {
+    const { quit } = sequencer();
+    expect(quit.startupFailed()).toEqual({ kind: 'exit', exitCode: 1 });
+    expect(quit.state).toBe('done');
+  });
+
+  it.each(SOURCES)('leaves the exit to the shutdown a %s request started', (source) => {
+    const { quit } = sequencer();
+    quit.request({ source, reason: 'r' });
+    expect(quit.startupFailed()).toEqual({ kind: 'ignore' });
+    expect(quit.state).toBe('shutting-down');
+    expect(quit.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 0 });
+  });
+});
+
+describe('QuitSequencer options', () => {
+  it('names a bad option', () => {
+    expect(() => sequencer({ signalDebounceMs: -1 })).toThrow(/signalDebounceMs/);
+    expect(() => sequencer({ forcedExitCode: 1.5 })).toThrow(/forcedExitCode/);
+  });
+});
+
+describe('isSignalReason', () => {
+  it.each([
+    ['SIGINT', true],
+    ['SIGTERM', true],
+    ['signal SIGTERM', true],
+    ['system:shutdown', false],
+    ['user asked', false],
+    ['', false],
+  ])('%s → %s', (reason, expected) => {
+    expect(isSignalReason(reason)).toBe(expected);
+  });
+});

@@ -1,0 +1,108 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations. The schema version lives in `PRAGMA user_version`; each migration
+ * runs in its own transaction together with the version bump, so a failed migration leaves the
+ * database at the previous version. Append new migrations at the end; never edit a shipped one.
+ */
+export interface Migration {
+  /** 1, 2, 3, … with no gaps; the schema version after this migration has run. */
+  version: number;
+  /** Short description, for logs and errors. */
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events and settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE events (
+          id     INTEGER PRIMARY KEY AUTOINCREMENT,
+          ts     INTEGER NOT NULL,
+          kind   TEXT    NOT NULL,
+          source TEXT    NOT NULL,
+          data   TEXT    NOT NULL
+        );
+        CREATE INDEX events_ts ON events (ts);
+        CREATE INDEX events_kind_id ON events (kind, id);
+
+        CREATE TABLE settings (
+          key        TEXT    PRIMARY KEY,
+          value      TEXT    NOT NULL, -- JSON
+          updated_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+/** The schema version this code creates and understands. */
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
+
+export interface MigrationReport {
+  from: number;
+  to: number;
+  applied: { version: number; name: string }[];
+}
+
+export function readSchemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Thrown when the database was written by a newer Conductor than this one. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`schema version ${found} is newer than this Conductor supports (${supported}); use a newer Conductor or another data dir`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Checks that versions run 1, 2, 3, … in order; a mistake here is a bug, so it throws. */
+export function validateMigrations(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);
+    }
+  });
+}
+
+/**
+ * Brings the database up to the last migration's version. Refuses (SchemaTooNewError) a database
+ * whose version is past the last migration. Each pending migration runs in its own transaction.
+ */
+export function runMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationReport {
+  validateMigrations(migrations);
+  const latest = migrations.length;
+  const from = readSchemaVersion(db);
+  if (from > latest) throw new SchemaTooNewError(from, latest);
+
+  const applied: MigrationReport['applied'] = [];
+  for (const migration of migrations.slice(from)) {
+    const apply = db.transaction((): boolean => {
+      // Re-read under the write lock: another connection may have migrated since we looked.
+      if (readSchemaVersion(db) >= migration.version) return false;
+      migration.up(db);
+      // user_version is part of the database header and is transactional, like the schema change.
+      db.pragma(`user_version = ${migration.version}`);
+      return true;
+    });
+    let ran: boolean;
+    try {
+      ran = apply.immediate();
+    } catch (error) {
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${describeError(error)}`, { cause: error });
+    }
+    if (ran) applied.push({ version: migration.version, name: migration.name });
+  }
+  return { from, to: readSchemaVersion(db), applied };
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
