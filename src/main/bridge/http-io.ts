@@ -99,7 +99,7 @@ export interface BodyReadOptions {
   /**
    * After the limit is passed the bridge stops buffering, answers 413 and keeps discarding up to
    * this many more bytes (so the client can read the answer instead of a reset), then destroys the
-   * connection. Default: 4 × limit.
+   * connection. Default: 4 × limit, at least 1 MiB.
    */
   discardBytes?: number;
   /** How long discarding may last before the connection is destroyed. Default 5 s. */
@@ -160,7 +160,7 @@ export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<R
 /** Throws away what is left of a body, bounded in bytes and time; past either bound, destroys the socket. */
 function discardRest(req: IncomingMessage, opts: BodyReadOptions): void {
   if (req.complete) return;
-  const maxBytes = opts.discardBytes ?? opts.limit * 4;
+  const maxBytes = opts.discardBytes ?? Math.max(opts.limit * 4, 1024 * 1024);
   let discarded = 0;
   const timer = setTimeout(() => req.socket.destroy(), opts.discardMs ?? 5000);
   timer.unref();

@@ -107,6 +107,7 @@ export class Conductor {
       level: options.cli.logLevel ?? 'info',
       console: options.console ?? true,
       bus: this.logBus,
+      clock: this.clock,
     });
     this.logger = this.logControl.logger;
     this.subscriptions.push(this.logBus.onAppended((batch) => this.events.emit('logs:appended', batch)));

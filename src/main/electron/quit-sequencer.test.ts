@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { isSignalReason, QuitSequencer, type QuitSource } from './quit-sequencer';
+import { QuitSequencer, type QuitSource } from './quit-sequencer';
 
 const SOURCES: QuitSource[] = ['before-quit', 'window-close', 'window-all-closed', 'signal', 'command'];
 
@@ -46,42 +46,82 @@ describe('QuitSequencer: while shutting down', () => {
     expect(quit.request({ source: 'window-all-closed', reason: 'x' })).toEqual({ kind: 'ignore', preventDefault: false });
     expect(quit.request({ source: 'command', reason: 'again' })).toEqual({ kind: 'ignore', preventDefault: false });
     expect(quit.state).toBe('shutting-down');
+    expect(quit.isForced).toBe(false);
   });
 
-  it('forces the exit on a second signal', () => {
-    const { quit, clock } = sequencer();
+  it('forces the shutdown on a second signal and exits at once on a third', () => {
+    const { quit, clock } = sequencer({ forceExitAfterMs: 3000 });
     quit.request({ source: 'signal', reason: 'SIGINT' });
     clock.advance(1500);
-    expect(quit.request({ source: 'signal', reason: 'SIGINT' })).toEqual({ kind: 'force-exit', reason: 'SIGINT', exitCode: 1 });
+    expect(quit.request({ source: 'signal', reason: 'SIGINT' })).toEqual({
+      kind: 'force-shutdown',
+      reason: 'SIGINT received again',
+      exitAfterMs: 3000,
+    });
+    expect(quit.isForced).toBe(true);
+    expect(quit.state).toBe('shutting-down');
+    clock.advance(1500);
+    expect(quit.request({ source: 'signal', reason: 'SIGTERM' })).toEqual({
+      kind: 'exit-now',
+      reason: 'SIGTERM received a third time',
+      exitCode: 1,
+    });
     expect(quit.state).toBe('done');
   });
 
-  it('treats a signal right after the first as the same Ctrl-C delivered twice', () => {
-    const { quit, clock } = sequencer({ signalDebounceMs: 1000 });
+  it('treats a signal right after the one counted as the same Ctrl-C delivered twice', () => {
+    const { quit, clock } = sequencer({ signalDebounceMs: 500 });
     quit.request({ source: 'signal', reason: 'SIGINT' });
     clock.advance(5);
     expect(quit.request({ source: 'signal', reason: 'SIGINT' })).toEqual({ kind: 'ignore', preventDefault: false });
-    clock.advance(500);
-    // Ignored duplicates do not restart the window: a user pressing again and again still forces.
+    clock.advance(300);
+    // Ignored duplicates do not restart the window: pressing again and again still forces.
     expect(quit.request({ source: 'signal', reason: 'SIGINT' }).kind).toBe('ignore');
-    clock.advance(495);
-    expect(quit.request({ source: 'signal', reason: 'SIGTERM' }).kind).toBe('force-exit');
+    clock.advance(195);
+    expect(quit.request({ source: 'signal', reason: 'SIGINT' }).kind).toBe('force-shutdown');
+    clock.advance(1);
+    expect(quit.request({ source: 'signal', reason: 'SIGINT' }).kind).toBe('ignore');
   });
 
   it('forces on the first signal when the shutdown was started some other way', () => {
     const { quit } = sequencer();
     quit.request({ source: 'window-close', reason: 'window closed' });
-    expect(quit.request({ source: 'signal', reason: 'SIGTERM' })).toMatchObject({ kind: 'force-exit', exitCode: 1 });
+    expect(quit.request({ source: 'signal', reason: 'SIGTERM' }).kind).toBe('force-shutdown');
   });
 
-  it('exits 0 after a clean shutdown and 1 after an unclean one', () => {
+  it('exits 0 after a clean shutdown, 1 after an unclean or forced one', () => {
     const clean = sequencer().quit;
     clean.request({ source: 'command', reason: 'r' });
     expect(clean.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 0 });
     expect(clean.state).toBe('done');
+
     const unclean = sequencer().quit;
     unclean.request({ source: 'command', reason: 'r' });
     expect(unclean.shutdownFinished(false)).toEqual({ kind: 'exit', exitCode: 1 });
+
+    const forced = sequencer().quit;
+    forced.request({ source: 'command', reason: 'r' });
+    forced.request({ source: 'signal', reason: 'SIGINT' });
+    expect(forced.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 1 });
+  });
+
+  it('ignores the force timeout while the shutdown is not forced', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    expect(quit.forceTimedOut()).toEqual({ kind: 'ignore' }); // not forced: the graceful one may take its time
+    quit.request({ source: 'command', reason: 'r' });
+    expect(quit.forceTimedOut()).toEqual({ kind: 'ignore' });
+  });
+
+  it('takes the force timeout only while a forced shutdown runs', () => {
+    const { quit, clock } = sequencer();
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    clock.advance(1000);
+    quit.request({ source: 'signal', reason: 'SIGINT' });
+    expect(quit.forceTimedOut()).toEqual({ kind: 'exit', exitCode: 1 });
+    expect(quit.state).toBe('done');
+    expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
+    expect(quit.forceTimedOut()).toEqual({ kind: 'ignore' });
   });
 });
 
@@ -98,14 +138,6 @@ describe('QuitSequencer: done', () => {
     expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
     expect(quit.state).toBe('done');
   });
-
-  it('ignores a shutdown that returns after a forced exit', () => {
-    const { quit, clock } = sequencer();
-    quit.request({ source: 'signal', reason: 'SIGINT' });
-    clock.advance(2000);
-    quit.request({ source: 'signal', reason: 'SIGINT' });
-    expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
-  });
 });
 
 describe('QuitSequencer: startup failure', () => {
@@ -113,6 +145,7 @@ describe('QuitSequencer: startup failure', () => {
     const { quit } = sequencer();
     expect(quit.startupFailed()).toEqual({ kind: 'exit', exitCode: 1 });
     expect(quit.state).toBe('done');
+    expect(quit.request({ source: 'window-all-closed', reason: 'r' })).toEqual({ kind: 'ignore', preventDefault: false });
   });
 
   it.each(SOURCES)('leaves the exit to the shutdown a %s request started', (source) => {
@@ -127,19 +160,6 @@ describe('QuitSequencer: startup failure', () => {
 describe('QuitSequencer options', () => {
   it('names a bad option', () => {
     expect(() => sequencer({ signalDebounceMs: -1 })).toThrow(/signalDebounceMs/);
-    expect(() => sequencer({ forcedExitCode: 1.5 })).toThrow(/forcedExitCode/);
-  });
-});
-
-describe('isSignalReason', () => {
-  it.each([
-    ['SIGINT', true],
-    ['SIGTERM', true],
-    ['signal SIGTERM', true],
-    ['system:shutdown', false],
-    ['user asked', false],
-    ['', false],
-  ])('%s → %s', (reason, expected) => {
-    expect(isSignalReason(reason)).toBe(expected);
+    expect(() => sequencer({ forceExitAfterMs: 1.5 })).toThrow(/forceExitAfterMs/);
   });
 });

@@ -1,11 +1,11 @@
 /**
  * Quit sequencing for the Electron shell, as a pure state machine (no electron import): every way
- * of quitting (the app menu / `app.quit()`, closing the window, a signal, `system:shutdown`) asks
+ * of quitting (the app menu or `app.quit()`, closing the window, a signal, `system:shutdown`) asks
  * the sequencer, which answers what the shell should do. The first request starts ONE graceful
- * shutdown; later ones are ignored while it runs, except a second signal, which forces the exit.
+ * shutdown; later ones are ignored while it runs, except signals: the second forces the shutdown
+ * (the conductor stops waiting on stuck steps), the third exits at once.
  *
- *   idle ──any request──▶ shutting-down ──shutdownFinished──▶ done
- *                              └──────────second signal──────────▶ done (forced)
+ *   idle ──any request──▶ shutting-down ──shutdownFinished / third signal / force timeout──▶ done
  */
 import type { Clock } from '../common/clock';
 
@@ -16,8 +16,8 @@ export type QuitState = 'idle' | 'shutting-down' | 'done';
  * - `before-quit`: Electron's `before-quit` (app menu, `app.quit()`, the OS ending the session).
  * - `window-close`: the main window's `close` event (the user closed the window).
  * - `window-all-closed`: the last window is gone.
- * - `signal`: SIGINT / SIGTERM.
- * - `command`: `system:shutdown` from a client.
+ * - `signal`: SIGINT / SIGTERM / SIGHUP.
+ * - `command`: `system:shutdown` from a client (`Conductor.onShutdownRequested`).
  */
 export type QuitSource = 'before-quit' | 'window-close' | 'window-all-closed' | 'signal' | 'command';
 
@@ -30,38 +30,47 @@ export interface QuitRequest {
 /**
  * What the shell does with a request. `preventDefault` applies to the Electron event that carried
  * it (`before-quit`, the window's `close`); it is false for sources with nothing to prevent.
+ * - `start-shutdown`: run `conductor.shutdown(reason)`, keep the window to show progress, and
+ *   report back with `shutdownFinished`.
+ * - `force-shutdown`: call `conductor.force(reason)`; if the shutdown has not returned after
+ *   `exitAfterMs`, report `forceTimedOut`.
+ * - `exit-now`: `app.exit(exitCode)` without waiting any longer.
+ * - `proceed`: let Electron's default happen (the shutdown is done).
  */
 export type QuitDecision =
   | { kind: 'start-shutdown'; reason: string; preventDefault: boolean }
   | { kind: 'ignore'; preventDefault: boolean }
-  | { kind: 'force-exit'; reason: string; exitCode: number }
+  | { kind: 'force-shutdown'; reason: string; exitAfterMs: number }
+  | { kind: 'exit-now'; reason: string; exitCode: number }
   | { kind: 'proceed' };
 
 export type ExitDecision = { kind: 'exit'; exitCode: number } | { kind: 'ignore' };
 
 export interface QuitSequencerOptions {
   /**
-   * A signal arriving within this many ms of the previous one is the same signal delivered twice
-   * (a terminal sends Ctrl-C to the whole process group and the launcher forwards it as well), so
-   * it does not force. Default 1000 ms.
+   * A signal within this many ms of the previous one counted is the same signal delivered twice
+   * (a terminal sends Ctrl-C to the whole process group and a launcher may forward it as well),
+   * so it is ignored. Default 500 ms.
    */
   signalDebounceMs: number;
-  /** Exit code after a forced exit. Default 1. */
-  forcedExitCode: number;
-  /** Exit code after a shutdown that did not finish cleanly, or a failed startup. Default 1. */
+  /** After a forced shutdown, how long to wait for it to return before exiting anyway. Default 5000 ms. */
+  forceExitAfterMs: number;
+  /** Exit code after a shutdown that was forced or did not finish cleanly, or a failed startup. Default 1. */
   failedExitCode: number;
 }
 
 export const DEFAULT_QUIT_SEQUENCER_OPTIONS: QuitSequencerOptions = {
-  signalDebounceMs: 1000,
-  forcedExitCode: 1,
+  signalDebounceMs: 500,
+  forceExitAfterMs: 5000,
   failedExitCode: 1,
 };
 
 export class QuitSequencer {
   private current: QuitState = 'idle';
   private shutdownReason: string | undefined;
-  private lastSignalAt: number | undefined;
+  private signalsCounted = 0;
+  private lastSignalAt = 0;
+  private forced = false;
   private readonly options: QuitSequencerOptions;
 
   constructor(
@@ -86,57 +95,67 @@ export class QuitSequencer {
     return this.shutdownReason;
   }
 
+  /** True once a second signal forced the shutdown. */
+  get isForced(): boolean {
+    return this.forced;
+  }
+
   /** A quit request from any source; the answer says what the shell should do. */
   request(request: QuitRequest): QuitDecision {
     const blocksDefault = request.source === 'before-quit' || request.source === 'window-close';
-    switch (this.current) {
-      case 'idle':
-        this.current = 'shutting-down';
-        this.shutdownReason = request.reason;
-        if (request.source === 'signal') this.lastSignalAt = this.clock.now();
-        // The window stays open to show the shutdown's progress; the shell exits when it is done.
-        return { kind: 'start-shutdown', reason: request.reason, preventDefault: blocksDefault };
-      case 'shutting-down':
-        if (request.source === 'signal') {
-          const now = this.clock.now();
-          const duplicate = this.lastSignalAt !== undefined && now - this.lastSignalAt < this.options.signalDebounceMs;
-          if (!duplicate) {
-            this.current = 'done';
-            return { kind: 'force-exit', reason: request.reason, exitCode: this.options.forcedExitCode };
-          }
-          return { kind: 'ignore', preventDefault: false };
-        }
-        // Quitting again (menu, `app.quit()`) must not end the process under the shutdown; closing the
-        // window while it runs is allowed (the user need not watch), the shutdown carries on.
-        return { kind: 'ignore', preventDefault: request.source === 'before-quit' };
-      case 'done':
-        return blocksDefault ? { kind: 'proceed' } : { kind: 'ignore', preventDefault: false };
+    if (this.current === 'done') return blocksDefault ? { kind: 'proceed' } : { kind: 'ignore', preventDefault: false };
+
+    if (request.source === 'signal') {
+      const now = this.clock.now();
+      if (this.signalsCounted > 0 && now - this.lastSignalAt < this.options.signalDebounceMs) {
+        return { kind: 'ignore', preventDefault: false };
+      }
+      this.lastSignalAt = now;
+      this.signalsCounted++;
     }
+
+    if (this.current === 'idle') {
+      this.current = 'shutting-down';
+      this.shutdownReason = request.reason;
+      return { kind: 'start-shutdown', reason: request.reason, preventDefault: blocksDefault };
+    }
+
+    // shutting-down. A signal now is "again", however the shutdown started: force it.
+    if (request.source === 'signal') {
+      if (!this.forced) {
+        this.forced = true;
+        return { kind: 'force-shutdown', reason: `${request.reason} received again`, exitAfterMs: this.options.forceExitAfterMs };
+      }
+      this.current = 'done';
+      return { kind: 'exit-now', reason: `${request.reason} received a third time`, exitCode: this.options.failedExitCode };
+    }
+    // Quitting again (menu, `app.quit()`) must not end the process under the shutdown; closing the
+    // window while it runs is allowed (the user need not watch), the shutdown carries on.
+    return { kind: 'ignore', preventDefault: request.source === 'before-quit' };
   }
 
-  /** The conductor's shutdown has returned (`clean` false if it threw or forced a step). */
+  /** The conductor's shutdown has returned; `clean` is its report's `clean` (false if it threw). */
   shutdownFinished(clean: boolean): ExitDecision {
     if (this.current !== 'shutting-down') return { kind: 'ignore' };
     this.current = 'done';
-    return { kind: 'exit', exitCode: clean ? 0 : this.options.failedExitCode };
+    return { kind: 'exit', exitCode: clean && !this.forced ? 0 : this.options.failedExitCode };
+  }
+
+  /** `exitAfterMs` passed after `force-shutdown` and the shutdown has not returned. */
+  forceTimedOut(): ExitDecision {
+    if (this.current !== 'shutting-down' || !this.forced) return { kind: 'ignore' };
+    this.current = 'done';
+    return { kind: 'exit', exitCode: this.options.failedExitCode };
   }
 
   /**
    * The conductor's startup failed. When idle the shell reports it and exits; when a quit request
-   * already started the shutdown (a quit during startup makes `start()` fail), the shutdown's own
-   * end decides the exit.
+   * already started the shutdown (a quit during startup can make `start()` fail), the shutdown's
+   * own end decides the exit.
    */
   startupFailed(): ExitDecision {
     if (this.current !== 'idle') return { kind: 'ignore' };
     this.current = 'done';
     return { kind: 'exit', exitCode: this.options.failedExitCode };
   }
-}
-
-/**
- * Whether a reason handed to `Conductor.onShutdownRequested` names a signal (the signals step
- * passes the signal's name, e.g. `SIGINT`), as opposed to `system:shutdown`.
- */
-export function isSignalReason(reason: string): boolean {
-  return /\bSIG[A-Z0-9]+\b/.test(reason);
 }

@@ -16,7 +16,7 @@ export interface CreateLoggerOptions {
   logFile?: string;
   /** The file is rotated (to `<name>.old<ext>`, one generation) past this size; 0 = never. Default: 5 MiB. */
   maxFileBytes?: number;
-  /** Write to stdout (info, debug) and stderr (warn, error). Default: true. */
+  /** Write log lines to stderr (stdout stays for the ready line and plans). Default: true. */
   console?: boolean;
   /** Every entry that passes the level is appended here. Required. */
   bus: LogBus;
@@ -78,9 +78,10 @@ export function createLogger(options: CreateLoggerOptions): LoggerHandle {
 
   const consoleTransport = elog.transports.console;
   consoleTransport.transforms = [({ message }) => [`${clockTime(message.date)} ${message.level.padEnd(5)} [${message.scope ?? ROOT_LOG_SOURCE}] ${message.data.join(' ')}`]];
+  // Log lines go to stderr, all levels: stdout is kept for what scripts read (the
+  // `Conductor ready:` line, the dry-run plan, --version).
   consoleTransport.writeFn = ({ message }) => {
-    const stream = message.level === 'error' || message.level === 'warn' ? process.stderr : process.stdout;
-    stream.write(`${message.data.join(' ')}\n`);
+    process.stderr.write(`${message.data.join(' ')}\n`);
   };
 
   const fileTransport = elog.transports.file;

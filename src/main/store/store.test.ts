@@ -2,18 +2,25 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { Store } from './store';
+
+const require = createRequire(import.meta.url);
 
 describe('Store', () => {
   let root: string;
   let dataDir: string;
   const stores: Store[] = [];
 
-  const makeStore = (opts: { clock?: ManualClock; dir?: string } = {}): Store => {
-    const store = new Store({ dataDir: opts.dir ?? dataDir, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const makeStore = (opts: { clock?: ManualClock; dir?: string; nativeBinding?: string } = {}): Store => {
+    const store = new Store({
+      dataDir: opts.dir ?? dataDir,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    });
     stores.push(store);
     return store;
   };
@@ -120,6 +127,16 @@ describe('Store', () => {
     expect(() => new Store({ dataDir: '' })).toThrow('StoreOptions.dataDir');
     expect(() => new Store({ dataDir, fileName: '../x.db' })).toThrow('StoreOptions.fileName');
     expect(() => new Store({ dataDir, busyTimeoutMs: -1 })).toThrow('StoreOptions.busyTimeoutMs');
+    expect(() => new Store({ dataDir, nativeBinding: '' })).toThrow('StoreOptions.nativeBinding');
     expect(new Store({ dataDir, fileName: 'other.db' }).path).toBe(path.join(dataDir, 'other.db'));
+  });
+
+  it('loads the addon named by nativeBinding', () => {
+    const addon = path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    const store = makeStore({ nativeBinding: addon });
+    expect(store.open().to).toBe(LATEST_SCHEMA_VERSION);
+    expect(Store.inspect(dataDir, { nativeBinding: addon }).integrity).toBe('ok');
+    const broken = makeStore({ nativeBinding: path.join(root, 'missing.node'), dir: path.join(root, 'other') });
+    expect(() => broken.open()).toThrow(`cannot open database ${broken.path}:`);
   });
 });

@@ -17,13 +17,18 @@ export interface StoreOptions {
   fileName?: string;
   /** How long a statement waits for another connection's lock before failing. Default: 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * Path of the better-sqlite3 addon to load instead of the one in node_modules (the Electron-ABI
+   * build in the Electron host). Default: none (the Node build).
+   */
+  nativeBinding?: string;
 }
 
 export const DEFAULT_STORE_OPTIONS = {
   clock: systemClock,
   fileName: 'conductor.db',
   busyTimeoutMs: 5000,
-} as const satisfies Omit<Required<StoreOptions>, 'dataDir'>;
+} as const satisfies Omit<Required<StoreOptions>, 'dataDir' | 'nativeBinding'>;
 
 /** Pages in the WAL before SQLite checkpoints it into the database (SQLite's own default). */
 const WAL_AUTOCHECKPOINT_PAGES = 1000;
@@ -49,6 +54,7 @@ export class Store {
   readonly path: string;
   private readonly clock: Clock;
   private readonly busyTimeoutMs: number;
+  private readonly nativeBinding: string | undefined;
   private db: Database.Database | undefined;
   private repos: { events: EventsRepository; settings: SettingsRepository } | undefined;
   private version = 0;
@@ -68,6 +74,10 @@ export class Store {
     this.path = path.join(path.resolve(dataDir), fileName);
     this.clock = options.clock ?? DEFAULT_STORE_OPTIONS.clock;
     this.busyTimeoutMs = busyTimeoutMs;
+    if (options.nativeBinding !== undefined && (typeof options.nativeBinding !== 'string' || options.nativeBinding === '')) {
+      throw new Error('StoreOptions.nativeBinding must be a non-empty path');
+    }
+    this.nativeBinding = options.nativeBinding;
   }
 
   get isOpen(): boolean {
@@ -109,7 +119,8 @@ export class Store {
 
     let db: Database.Database | undefined;
     try {
-      db = new Database(this.path, { timeout: this.busyTimeoutMs });
+      // better-sqlite3's `timeout` is SQLite's busy_timeout.
+      db = new Database(this.path, { timeout: this.busyTimeoutMs, ...bindingOption(this.nativeBinding) });
       this.mode = String(db.pragma('journal_mode = WAL', { simple: true }));
       // synchronous is per connection, so it is set on every open. In WAL mode NORMAL fsyncs only
       // at checkpoints: a committed transaction survives a process crash; only a power loss or OS
@@ -156,7 +167,8 @@ export class Store {
    * For `--dry-run`: reports on the database without creating, migrating or changing anything.
    * Never throws; a problem is reported in `error`.
    */
-  static inspect(dataDir: string, fileName: string = DEFAULT_STORE_OPTIONS.fileName): StoreInspection {
+  static inspect(dataDir: string, options: Pick<StoreOptions, 'fileName' | 'nativeBinding'> = {}): StoreInspection {
+    const fileName = options.fileName ?? DEFAULT_STORE_OPTIONS.fileName;
     const file = path.join(path.resolve(dataDir), fileName);
     if (!fs.existsSync(file)) return { exists: false, path: file, schemaVersion: null, integrity: null };
     const failure = preOpenProblem(file);
@@ -175,7 +187,7 @@ export class Store {
         target = path.join(tempDir, fileName);
         fs.copyFileSync(file, target);
       }
-      db = new Database(target, { readonly: true, fileMustExist: true });
+      db = new Database(target, { readonly: true, fileMustExist: true, ...bindingOption(options.nativeBinding) });
       schemaVersion = readSchemaVersion(db);
       const integrity = checkRows(db.pragma('quick_check') as Record<string, unknown>[]);
       const result: StoreInspection = { exists: true, path: file, schemaVersion, integrity };
@@ -204,6 +216,10 @@ export class Store {
     if (!this.repos) throw new ConductorError('E_CONFLICT', 'the store is not open');
     return this.repos;
   }
+}
+
+function bindingOption(nativeBinding: string | undefined): { nativeBinding?: string } {
+  return nativeBinding === undefined ? {} : { nativeBinding };
 }
 
 /** A problem SQLite would report vaguely ("unable to open database file"), said plainly. */

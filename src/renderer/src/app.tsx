@@ -1,0 +1,36 @@
+import { ConnectionBanner } from './components/connection-banner';
+import { StatusHeader } from './components/status-header';
+import { useHashRoute } from './hooks/use-hash-route';
+import { DEFAULT_PAGE_ID, PAGES } from './pages/pages';
+
+export function App() {
+  const route = useHashRoute(DEFAULT_PAGE_ID);
+  const page = PAGES.find((p) => p.id === route) ?? PAGES[0]!;
+  const { Component } = page;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <StatusHeader />
+        <nav className="nav" aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.id}>
+                <a href={`#/${p.id}`} className="nav__link" aria-current={p.id === page.id ? 'page' : undefined}>
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <ConnectionBanner />
+      <main id="main" className="main" tabIndex={-1} aria-label={page.title}>
+        <Component />
+      </main>
+    </div>
+  );
+}
