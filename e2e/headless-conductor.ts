@@ -146,8 +146,9 @@ export const test = base.extend<{ conductor: HeadlessConductor }>({
         await testInfo.attach('conductor-stderr.log', { body: conductor.stderr(), contentType: 'text/plain' });
       }
       await rm(conductor.dataDir, { recursive: true, force: true });
-      if (exit.code !== 0 && exit.signal === null) {
-        throw new Error(`the headless conductor exited with code ${exit.code}; stderr:\n${conductor.stderr()}`);
+      if (exit.code !== 0) {
+        const how = exit.signal === null ? `with code ${exit.code}` : `by ${exit.signal} (it did not stop on SIGTERM in time)`;
+        throw new Error(`the headless conductor exited ${how}; stderr:\n${conductor.stderr()}`);
       }
     }
   },
