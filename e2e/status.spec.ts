@@ -20,7 +20,7 @@ test.describe('Overview page against the headless conductor', () => {
       const step = overview.startupStep(STEP_TITLES[name]);
       await expect(step).toHaveCount(1);
       await expect(step).toContainText(/\d+(\.\d)? ms/);
-      await expect(step).toContainText('Ok');
+      await expect(step).toContainText('OK');
     }
     await expect(overview.startup).toContainText(/started in [\d,]+ ms/);
 
@@ -62,10 +62,26 @@ test.describe('Overview page against the headless conductor', () => {
     expect(exit).toEqual({ code: 0, signal: null });
 
     // Once the server is gone the page says so, and what to do next.
+    await expect(overview.shutdownNote).toHaveText('Conductor is shutting down…done');
     await expect(overview.connectionBanner).toContainText('Conductor has stopped.');
     await expect(overview.connectionBanner).toContainText('npm run headless');
     await expect(overview.overallState).toHaveText('Stopped');
     await expect(overview.shutdownSteps.first()).toBeVisible();
     await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'stopped.png'), fullPage: true });
+  });
+
+  test('says the connection is lost, and what to do, when the conductor dies', async ({ page, conductor }) => {
+    const overview = new OverviewPage(page);
+    await overview.open(conductor.url);
+    await expect(overview.overallState).toHaveText('Ready');
+
+    const exit = await conductor.kill();
+    expect(exit.signal).toBe('SIGKILL');
+
+    await expect(overview.connectionBanner).toContainText('Connection to Conductor lost.');
+    await expect(overview.connectionBanner).toContainText('Conductor may have stopped; start it again with npm start or npm run headless');
+    await expect(overview.connectionBanner.getByRole('button', { name: 'Retry now' })).toBeVisible();
+    await expect(overview.overallState).toHaveText('Unreachable');
+    await expect(overview.shutDownButton).toBeDisabled();
   });
 });

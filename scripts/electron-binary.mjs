@@ -56,7 +56,7 @@ export function betterSqliteVersion(root) {
 export function electronBinaryStatus(root, env = process.env) {
   const pkgDir = join(root, 'node_modules', 'electron');
   if (!existsSync(join(pkgDir, 'package.json'))) {
-    return { available: false, reason: 'the electron package is not installed (node_modules/electron is missing)' };
+    return { available: false, reason: 'the electron package is not installed: node_modules/electron is missing' };
   }
   let name = '';
   try {
@@ -68,7 +68,7 @@ export function electronBinaryStatus(root, env = process.env) {
   if (!name && !override) {
     return {
       available: false,
-      reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)',
+      reason: 'the Electron binary was never downloaded: node_modules/electron/path.txt is missing',
     };
   }
   const path = override ? join(override, name || 'electron') : join(pkgDir, 'dist', name);
@@ -110,7 +110,7 @@ export function displayStatus(env = process.env, platform = process.platform) {
 export function electronSqliteStatus(root) {
   const path = join(root, ELECTRON_SQLITE_BINDING);
   if (!existsSync(path)) {
-    return { available: false, path, reason: `better-sqlite3 is not built for Electron (${ELECTRON_SQLITE_BINDING} is missing)` };
+    return { available: false, path, reason: `better-sqlite3 is not built for Electron: ${ELECTRON_SQLITE_BINDING} is missing` };
   }
   const stamp = readJson(join(root, ELECTRON_SQLITE_STAMP));
   if (stamp) {

@@ -4,7 +4,8 @@
  * does not grow with the contract.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, type ConductorApi, type EventName } from '../shared/contract';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, type EventName } from '../shared/channels';
+import type { ConductorApi } from '../shared/contract';
 
 /** One entry per `on` call, so the same function subscribed twice is unsubscribed once per call. */
 type Subscription = { listener: (payload: unknown) => void };

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LOG_LEVELS, type LogEntry, type StatusSnapshot, type StoredEvent } from './domain';
+import type { EventName } from './channels';
 import type { Result } from './result';
 
 const limit = (max: number, def: number) => z.number().int().min(1).max(max).default(def);
@@ -63,12 +64,13 @@ export interface EventPayloads {
   'logs:appended': LogEntry[];
 }
 
-export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: readonly EventName[] = ['status:changed', 'logs:appended'];
+export { EVENT_NAMES, isEventName, type EventName } from './channels';
+export { HTTP_PATHS, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, SESSION_COOKIE } from './channels';
 
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
-}
+// Every event name has a payload type and every payload type a name.
+type SameKeys<A, B> = [Exclude<keyof A, B>, Exclude<B, keyof A>] extends [never, never] ? true : never;
+const eventNamesMatchPayloads: SameKeys<EventPayloads, EventName> = true;
+void eventNamesMatchPayloads;
 
 /** The API both the preload (`window.api`) and the browser client expose. */
 export interface ConductorApi {
@@ -76,22 +78,6 @@ export interface ConductorApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }
 
-/** Electron IPC channels (the only two). */
-export const IPC_INVOKE_CHANNEL = 'conductor:invoke';
-export const IPC_EVENT_CHANNEL = 'conductor:event';
-
-/** HTTP and WebSocket paths of the headless bridge. */
-export const HTTP_PATHS = {
-  commands: '/api/v1/commands/',
-  status: '/api/v1/status',
-  plugins: '/api/v1/plugins',
-  requests: '/api/v1/requests',
-  ws: '/api/v1/ws',
-  metrics: '/metrics',
-} as const;
-
-/** Name of the HttpOnly cookie the browser flow sets. */
-export const SESSION_COOKIE = 'conductor_session';
 
 /** WebSocket frames, client → server. */
 export const wsClientMessage = z.discriminatedUnion('type', [

@@ -150,7 +150,7 @@ export function send(port: number, spec: RequestSpec = {}): Promise<HttpAnswer> 
   });
 }
 
-export const bearer = (token: string): OutgoingHttpHeaders => ({ Authorization: `Bearer ${token}` });
+export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 
 /** Runs the browser login flow and returns the `name=value` cookie pair. */
 export async function loginCookie(port: number, token: string): Promise<string> {

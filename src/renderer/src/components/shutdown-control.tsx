@@ -14,12 +14,13 @@ export function ShutdownControl() {
   const [confirming, setConfirming] = useState(false);
 
   if (phase === 'accepted' || overall === 'stopping') {
+    // Once the server is gone the line ends like a service script's: "shutting down… done".
     const gone = connection !== 'open';
     return (
       <div className="shutdown-note" role="status" aria-label="Shutdown">
         {gone ? <span className="shutdown-note__icon" aria-hidden="true" /> : <span className="spinner" aria-hidden="true" />}
         <span>Conductor is shutting down…</span>
-        {gone && <span className="shutdown-note__done">stopped</span>}
+        {gone && <span className="shutdown-note__done">done</span>}
       </div>
     );
   }

@@ -68,6 +68,7 @@ export function StartupTimeline({ steps, state }: { steps: StepTiming[]; state: 
   const stopRows: Row[] = [...started].reverse().map((name) => ({ name, timing: stopOf.get(name) }));
 
   const startDone = starts.filter(isFinished).length;
+  const stopTotal = Math.max(stopRows.length, stops.length);
   const stopDone = stops.filter(isFinished).length;
   const allStarted = starts.length === STEP_NAMES.length && starts.every(isFinished);
   const startTotalMs = allStarted ? totalSpan(starts) : null;
@@ -78,14 +79,12 @@ export function StartupTimeline({ steps, state }: { steps: StepTiming[]; state: 
       className="span-7"
       aside={startTotalMs !== null ? <span className="muted">started in {formatMs(startTotalMs)}</span> : undefined}
     >
-      {state === 'starting' && <ProgressBar label="Startup progress" done={startDone} total={STEP_NAMES.length} />}
+      {state === 'starting' && startDone < STEP_NAMES.length && <ProgressBar label="Startup progress" done={startDone} total={STEP_NAMES.length} />}
       <StepList label="Startup steps" rows={startRows} timings={starts} />
       {(state === 'stopping' || stops.length > 0) && (
         <>
           <h3 className="subhead">Shutdown</h3>
-          {state === 'stopping' && (
-            <ProgressBar label="Shutdown progress" done={stopDone} total={Math.max(stopRows.length, stops.length)} />
-          )}
+          {state === 'stopping' && stopDone < stopTotal && <ProgressBar label="Shutdown progress" done={stopDone} total={stopTotal} />}
           <StepList label="Shutdown steps" rows={stopRows} timings={stops} />
         </>
       )}

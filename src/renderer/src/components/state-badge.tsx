@@ -23,6 +23,9 @@ const TONE_OF: Record<string, Tone> = {
   disabled: 'muted',
 };
 
+/** Labels that capitalisation alone gets wrong. */
+const LABELS: Record<string, string> = { ok: 'OK' };
+
 export function toneOf(state: string): Tone {
   return TONE_OF[state] ?? 'muted';
 }
@@ -32,7 +35,7 @@ export function StateBadge({ state, label, large = false }: { state: string; lab
   return (
     <span className={`badge badge--${tone}${large ? ' badge--large' : ''}`} data-state={state}>
       <span className="badge__dot" aria-hidden="true" />
-      {label ?? capitalize(state)}
+      {label ?? LABELS[state] ?? capitalize(state)}
     </span>
   );
 }
