@@ -48,6 +48,8 @@ export interface StartOptions {
   /** How long to wait for the ready line. Default 30 s. */
   readyTimeoutMs?: number;
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /** Use this data dir (e.g. one seeded with plugins) instead of a fresh temp dir; not removed on failure. */
+  dataDir?: string;
   extraArgs?: string[];
 }
 
@@ -58,7 +60,8 @@ export async function startHeadlessConductor(options: StartOptions = {}): Promis
     throw new Error(`${HEADLESS_ENTRY} is missing: run \`npx electron-vite build\` (npm run build) first`);
   }
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-  const dataDir = await mkdtemp(join(tmpdir(), 'conductor-e2e-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'conductor-e2e-')));
   const args = [HEADLESS_ENTRY, '--data-dir', dataDir, '--port', '0', '--log-level', options.logLevel ?? 'info'];
   args.push(...(options.extraArgs ?? []));
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -145,7 +148,7 @@ export async function startHeadlessConductor(options: StartOptions = {}): Promis
     };
   } catch (error) {
     await stop(5_000);
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -5,6 +5,13 @@ import { OverviewPage } from './pages/overview-page';
 
 test.describe('Overview page against the headless conductor', () => {
   test('shows the conductor ready, its startup steps and components', async ({ page, conductor }, testInfo) => {
+    // Nothing on the page may complain: CSP violations and script errors land here.
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+
     const overview = new OverviewPage(page);
     await overview.open(conductor.url);
 
@@ -37,6 +44,8 @@ test.describe('Overview page against the headless conductor', () => {
     await expect(overview.system.getByText('CPU')).toBeVisible();
     await expect(overview.system).toContainText('%');
 
+    expect(problems).toEqual([]);
+
     const shots = join(testInfo.project.outputDir, 'screenshots');
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -62,7 +71,7 @@ test.describe('Overview page against the headless conductor', () => {
     expect(exit).toEqual({ code: 0, signal: null });
 
     // Once the server is gone the page says so, and what to do next.
-    await expect(overview.shutdownNote).toHaveText('Conductor is shutting down…done');
+    await expect(overview.shutdownNote).toHaveText('Conductor is shutting down… done');
     await expect(overview.connectionBanner).toContainText('Conductor has stopped.');
     await expect(overview.connectionBanner).toContainText('npm run headless');
     await expect(overview.overallState).toHaveText('Stopped');
@@ -70,7 +79,7 @@ test.describe('Overview page against the headless conductor', () => {
     await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'stopped.png'), fullPage: true });
   });
 
-  test('says the connection is lost, and what to do, when the conductor dies', async ({ page, conductor }) => {
+  test('says the connection is lost, and what to do, when the conductor dies', async ({ page, conductor }, testInfo) => {
     const overview = new OverviewPage(page);
     await overview.open(conductor.url);
     await expect(overview.overallState).toHaveText('Ready');
@@ -83,5 +92,6 @@ test.describe('Overview page against the headless conductor', () => {
     await expect(overview.connectionBanner.getByRole('button', { name: 'Retry now' })).toBeVisible();
     await expect(overview.overallState).toHaveText('Unreachable');
     await expect(overview.shutDownButton).toBeDisabled();
+    await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'connection-lost.png') });
   });
 });

@@ -44,6 +44,16 @@ describe('listening', () => {
     await Promise.all([f.bridge.stop(), f.bridge.stop()]);
     expect(() => new HttpBridge(baseOptions()).port).toThrow(/not started/);
   });
+
+  it('stop() during start() waits for the listen, then closes', async () => {
+    const bridge = new HttpBridge(baseOptions());
+    const started = bridge.start();
+    const stopped = bridge.stop();
+    await started;
+    await stopped;
+    expect(bridge.address).toBeNull();
+    await expect(send(bridge.port, { path: '/' })).rejects.toThrow();
+  });
 });
 
 describe('options', () => {

@@ -2,7 +2,8 @@
  * The contract over WebSocket at `/api/v1/ws`. Upgrades are checked (Host, exact Origin, auth)
  * before they are accepted and refused on the raw socket otherwise. Frames are JSON
  * `WsClientMessage`s: `invoke` calls the dispatcher (binding `ws`) and answers a `result` frame;
- * `subscribe`/`unsubscribe` forward contract events to that client.
+ * `subscribe`/`unsubscribe` forward contract events to that client. The binding holds one hub
+ * listener per event while any client wants it, and serialises each payload once.
  *
  * Backpressure: while a client's `bufferedAmount` is above `backpressureBytes`, `logs:appended`
  * batches for it are dropped and counted (the client can catch up with `logs:query afterSeq`);
@@ -51,9 +52,10 @@ export const WS_CLOSE_GOING_AWAY = 1001;
 export class WsBinding {
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<WsClient>();
+  /** Per event: the clients subscribed to it, and the one hub listener that fans out to them. */
+  private readonly topics = new Map<EventName, { clients: Set<WsClient>; listener: Disposable }>();
   private closing = false;
   private droppedBatches = 0;
-  private readonly frames = new WeakMap<object, { event: EventName; text: string }>();
 
   constructor(private readonly opts: WsBindingOptions) {
     this.wss = new WebSocketServer({
@@ -96,46 +98,67 @@ export class WsBinding {
     await withTimeout(Promise.all(pending), graceMs);
     for (const client of this.clients) client.ws.terminate();
     await withTimeout(new Promise<void>((resolve) => this.wss.close(() => resolve())), graceMs);
+    for (const topic of this.topics.values()) topic.listener.dispose();
+    this.topics.clear();
   }
 
   private accept(ws: WebSocket, auth: AuthKind): void {
     const client = new WsClient(ws, this.opts, {
-      frameOf: (event, payload) => this.frameOf(event, payload),
-      onDrop: () => {
-        this.droppedBatches += 1;
-      },
+      subscribe: (event) => this.subscribe(client, event),
+      unsubscribe: (event) => this.unsubscribe(client, event),
     });
     this.clients.add(client);
     this.opts.log.debug(`WebSocket client connected (${auth}); ${this.clients.size} open`);
     void client.closed.then(() => {
+      for (const event of EVENT_NAMES) this.unsubscribe(client, event);
       this.clients.delete(client);
       this.opts.log.debug(`WebSocket client gone; ${this.clients.size} open`);
     });
   }
 
-  /** One serialisation per emitted payload, shared by every subscribed client. */
-  private frameOf(event: EventName, payload: unknown): string {
-    const cacheable = typeof payload === 'object' && payload !== null;
-    if (cacheable) {
-      const hit = this.frames.get(payload);
-      if (hit && hit.event === event) return hit.text;
+  private subscribe(client: WsClient, event: EventName): void {
+    let topic = this.topics.get(event);
+    if (!topic) {
+      const clients = new Set<WsClient>();
+      const listener = this.opts.events.on(event, (payload: unknown) => this.fanOut(event, clients, payload));
+      topic = { clients, listener };
+      this.topics.set(event, topic);
     }
-    const message: WsServerMessage = { type: 'event', event, payload };
-    const text = JSON.stringify(message);
-    if (cacheable) this.frames.set(payload, { event, text });
-    return text;
+    topic.clients.add(client);
+  }
+
+  private unsubscribe(client: WsClient, event: EventName): void {
+    const topic = this.topics.get(event);
+    if (!topic || !topic.clients.delete(client)) return;
+    if (topic.clients.size === 0) {
+      topic.listener.dispose();
+      this.topics.delete(event);
+    }
+  }
+
+  /** One serialisation per emitted payload, then each subscribed client decides (backpressure). */
+  private fanOut(event: EventName, clients: ReadonlySet<WsClient>, payload: unknown): void {
+    let text: string;
+    try {
+      text = JSON.stringify({ type: 'event', event, payload } satisfies WsServerMessage);
+    } catch (error) {
+      this.opts.log.error(`event ${event} could not be serialised`, error);
+      return;
+    }
+    for (const client of [...clients]) {
+      if (client.deliver(event, text) === 'dropped') this.droppedBatches += 1;
+    }
   }
 }
 
 interface ClientHooks {
-  frameOf(event: EventName, payload: unknown): string;
-  onDrop(): void;
+  subscribe(event: EventName): void;
+  unsubscribe(event: EventName): void;
 }
 
-/** One connection: its subscriptions, in-flight invokes and backpressure decisions. */
+/** One connection: its frames, in-flight invokes and backpressure decisions. */
 class WsClient {
   readonly closed: Promise<void>;
-  private readonly subscriptions = new Map<EventName, Disposable>();
   private inFlight = 0;
 
   constructor(
@@ -144,11 +167,7 @@ class WsClient {
     private readonly hooks: ClientHooks,
   ) {
     this.closed = new Promise((resolve) => {
-      ws.once('close', () => {
-        for (const sub of this.subscriptions.values()) sub.dispose();
-        this.subscriptions.clear();
-        resolve();
-      });
+      ws.once('close', () => resolve());
     });
     // Errors (e.g. a frame over maxPayload, which closes with 1009) end in 'close'; log only.
     ws.on('error', (error) => opts.log.debug(`WebSocket client error: ${error.message}`));
@@ -187,8 +206,8 @@ class WsClient {
           this.sendError('E_BAD_REQUEST', `event: unknown event ${JSON.stringify(msg.event)}; expected one of ${EVENT_NAMES.join(', ')}`);
           return;
         }
-        if (msg.type === 'subscribe') this.subscribe(msg.event);
-        else this.unsubscribe(msg.event);
+        if (msg.type === 'subscribe') this.hooks.subscribe(msg.event);
+        else this.hooks.unsubscribe(msg.event);
         return;
       }
     }
@@ -216,30 +235,18 @@ class WsClient {
     }
   }
 
-  private subscribe(event: EventName): void {
-    if (this.subscriptions.has(event) || this.ws.readyState !== WebSocket.OPEN) return;
-    const sub = this.opts.events.on(event, (payload: unknown) => this.forward(event, payload));
-    this.subscriptions.set(event, sub);
-  }
-
-  private unsubscribe(event: EventName): void {
-    this.subscriptions.get(event)?.dispose();
-    this.subscriptions.delete(event);
-  }
-
-  private forward(event: EventName, payload: unknown): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+  /** Sends an event frame unless the client is too far behind; never used for results. */
+  deliver(event: EventName, text: string): 'sent' | 'dropped' | 'closed' {
+    if (this.ws.readyState !== WebSocket.OPEN) return 'closed';
     const buffered = this.ws.bufferedAmount;
     if (buffered > this.opts.maxBufferedBytes) {
       this.opts.log.warn(`WebSocket client is not reading (${buffered} bytes buffered); closing it`);
       this.ws.terminate();
-      return;
+      return 'closed';
     }
-    if (DROPPABLE.has(event) && buffered > this.opts.backpressureBytes) {
-      this.hooks.onDrop();
-      return;
-    }
-    this.ws.send(this.hooks.frameOf(event, payload));
+    if (DROPPABLE.has(event) && buffered > this.opts.backpressureBytes) return 'dropped';
+    this.ws.send(text);
+    return 'sent';
   }
 
   private sendError(code: ErrorCode, message: string): void {

@@ -55,7 +55,7 @@ describe('QuitSequencer: while shutting down', () => {
     clock.advance(1500);
     expect(quit.request({ source: 'signal', reason: 'SIGINT' })).toEqual({
       kind: 'force-shutdown',
-      reason: 'SIGINT received again',
+      reason: 'SIGINT during the shutdown',
       exitAfterMs: 3000,
     });
     expect(quit.isForced).toBe(true);
@@ -63,7 +63,7 @@ describe('QuitSequencer: while shutting down', () => {
     clock.advance(1500);
     expect(quit.request({ source: 'signal', reason: 'SIGTERM' })).toEqual({
       kind: 'exit-now',
-      reason: 'SIGTERM received a third time',
+      reason: 'SIGTERM during the forced shutdown',
       exitCode: 1,
     });
     expect(quit.state).toBe('done');
@@ -89,20 +89,16 @@ describe('QuitSequencer: while shutting down', () => {
     expect(quit.request({ source: 'signal', reason: 'SIGTERM' }).kind).toBe('force-shutdown');
   });
 
-  it('exits 0 after a clean shutdown, 1 after an unclean or forced one', () => {
-    const clean = sequencer().quit;
-    clean.request({ source: 'command', reason: 'r' });
-    expect(clean.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 0 });
-    expect(clean.state).toBe('done');
-
-    const unclean = sequencer().quit;
-    unclean.request({ source: 'command', reason: 'r' });
-    expect(unclean.shutdownFinished(false)).toEqual({ kind: 'exit', exitCode: 1 });
+  it('exits 0 once the shutdown returns, forced or not', () => {
+    const graceful = sequencer().quit;
+    graceful.request({ source: 'command', reason: 'r' });
+    expect(graceful.shutdownFinished()).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(graceful.state).toBe('done');
 
     const forced = sequencer().quit;
     forced.request({ source: 'command', reason: 'r' });
     forced.request({ source: 'signal', reason: 'SIGINT' });
-    expect(forced.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 1 });
+    expect(forced.shutdownFinished()).toEqual({ kind: 'exit', exitCode: 0 });
   });
 
   it('ignores the force timeout while the shutdown is not forced', () => {
@@ -120,7 +116,7 @@ describe('QuitSequencer: while shutting down', () => {
     quit.request({ source: 'signal', reason: 'SIGINT' });
     expect(quit.forceTimedOut()).toEqual({ kind: 'exit', exitCode: 1 });
     expect(quit.state).toBe('done');
-    expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
+    expect(quit.shutdownFinished()).toEqual({ kind: 'ignore' });
     expect(quit.forceTimedOut()).toEqual({ kind: 'ignore' });
   });
 });
@@ -129,13 +125,13 @@ describe('QuitSequencer: done', () => {
   it('lets Electron proceed and ignores everything else', () => {
     const { quit } = sequencer();
     quit.request({ source: 'signal', reason: 'SIGINT' });
-    quit.shutdownFinished(true);
+    quit.shutdownFinished();
     expect(quit.request({ source: 'before-quit', reason: 'r' })).toEqual({ kind: 'proceed' });
     expect(quit.request({ source: 'window-close', reason: 'r' })).toEqual({ kind: 'proceed' });
     for (const source of ['window-all-closed', 'signal', 'command'] as const) {
       expect(quit.request({ source, reason: 'r' })).toEqual({ kind: 'ignore', preventDefault: false });
     }
-    expect(quit.shutdownFinished(true)).toEqual({ kind: 'ignore' });
+    expect(quit.shutdownFinished()).toEqual({ kind: 'ignore' });
     expect(quit.state).toBe('done');
   });
 });
@@ -153,7 +149,7 @@ describe('QuitSequencer: startup failure', () => {
     quit.request({ source, reason: 'r' });
     expect(quit.startupFailed()).toEqual({ kind: 'ignore' });
     expect(quit.state).toBe('shutting-down');
-    expect(quit.shutdownFinished(true)).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(quit.shutdownFinished()).toEqual({ kind: 'exit', exitCode: 0 });
   });
 });
 

@@ -55,7 +55,11 @@ export interface QuitSequencerOptions {
   signalDebounceMs: number;
   /** After a forced shutdown, how long to wait for it to return before exiting anyway. Default 5000 ms. */
   forceExitAfterMs: number;
-  /** Exit code after a shutdown that was forced or did not finish cleanly, or a failed startup. Default 1. */
+  /**
+   * Exit code when the shutdown was abandoned (a third signal, or a forced shutdown that did not
+   * return in time) and after a failed startup. Default 1. A shutdown that returns, forced or not,
+   * exits 0, as the headless host does (README, Exit codes).
+   */
   failedExitCode: number;
 }
 
@@ -124,21 +128,21 @@ export class QuitSequencer {
     if (request.source === 'signal') {
       if (!this.forced) {
         this.forced = true;
-        return { kind: 'force-shutdown', reason: `${request.reason} received again`, exitAfterMs: this.options.forceExitAfterMs };
+        return { kind: 'force-shutdown', reason: `${request.reason} during the shutdown`, exitAfterMs: this.options.forceExitAfterMs };
       }
       this.current = 'done';
-      return { kind: 'exit-now', reason: `${request.reason} received a third time`, exitCode: this.options.failedExitCode };
+      return { kind: 'exit-now', reason: `${request.reason} during the forced shutdown`, exitCode: this.options.failedExitCode };
     }
     // Quitting again (menu, `app.quit()`) must not end the process under the shutdown; closing the
     // window while it runs is allowed (the user need not watch), the shutdown carries on.
     return { kind: 'ignore', preventDefault: request.source === 'before-quit' };
   }
 
-  /** The conductor's shutdown has returned; `clean` is its report's `clean` (false if it threw). */
-  shutdownFinished(clean: boolean): ExitDecision {
+  /** The conductor's shutdown has returned (its report says whether it was clean or forced). */
+  shutdownFinished(): ExitDecision {
     if (this.current !== 'shutting-down') return { kind: 'ignore' };
     this.current = 'done';
-    return { kind: 'exit', exitCode: clean && !this.forced ? 0 : this.options.failedExitCode };
+    return { kind: 'exit', exitCode: 0 };
   }
 
   /** `exitAfterMs` passed after `force-shutdown` and the shutdown has not returned. */

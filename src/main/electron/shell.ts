@@ -76,13 +76,13 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
   };
 
   const runShutdown = async (reason: string): Promise<void> => {
-    let clean = false;
     try {
-      clean = (await conductor.shutdown(reason)).clean;
+      const report = await conductor.shutdown(reason);
+      if (!report.clean) log.warn(`shutdown finished with problems${report.forced ? ' (forced)' : ''}`);
     } catch (error) {
       log.error(`shutdown failed: ${messageOf(error)}`);
     }
-    exit(sequencer.shutdownFinished(clean));
+    exit(sequencer.shutdownFinished());
   };
 
   const onQuitRequest = (request: QuitRequest, event?: ElectronEvent): void => {
@@ -147,7 +147,8 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
     preloadPath: paths.preload,
     rendererFile: paths.rendererFile,
     devServerUrl: options.devServerUrl,
-    show: !cli.hidden,
+    // --hidden or `ui.startHidden`: created, not shown (a second launch brings it forward).
+    show: !(cli.hidden || conductor.config.ui.startHidden),
     logger: log,
   });
   window.on('close', (event) => onQuitRequest({ source: 'window-close', reason: 'window closed' }, event));

@@ -40,7 +40,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     callback({ responseHeaders: withCspHeader(details.responseHeaders) });
   });
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
 
   contents.on('will-navigate', (event) => {
     if (!isNavigationAllowed(contents.getURL(), event.url)) {

@@ -6,15 +6,14 @@
  * reconnects with capped exponential backoff and re-subscribes to the events that still have
  * listeners. The connection state is observable so the UI can say "Reconnecting…".
  */
-import {
-  HTTP_PATHS,
-  isEventName,
-  type CommandArgs,
-  type CommandName,
-  type CommandResult,
-  type EventName,
-  type EventPayloads,
-  type WsClientMessage,
+// Values from the zod-free channels module, types from the contract: no schema in this bundle.
+import { HTTP_PATHS, isEventName, type EventName } from '../../../shared/channels';
+import type {
+  CommandArgs,
+  CommandName,
+  CommandResult,
+  EventPayloads,
+  WsClientMessage,
 } from '../../../shared/contract';
 import { err, isErrorCode, type Err, type Result } from '../../../shared/result';
 import type { ConductorClient, ConnectionState } from './conductor-client';

@@ -17,10 +17,10 @@ export function ShutdownControl() {
     // Once the server is gone the line ends like a service script's: "shutting down… done".
     const gone = connection !== 'open';
     return (
-      <div className="shutdown-note" role="status" aria-label="Shutdown">
+      <div className={gone ? 'shutdown-note shutdown-note--done' : 'shutdown-note'} role="status" aria-label="Shutdown">
         {gone ? <span className="shutdown-note__icon" aria-hidden="true" /> : <span className="spinner" aria-hidden="true" />}
         <span>Conductor is shutting down…</span>
-        {gone && <span className="shutdown-note__done">done</span>}
+        {gone && <span className="shutdown-note__done"> done</span>}
       </div>
     );
   }

@@ -30,7 +30,8 @@ export function OverviewPage() {
   }
 
   return (
-    <div className="grid">
+    // While disconnected the numbers are the last ones received: dim them.
+    <div className={connection === 'open' ? 'grid' : 'grid grid--stale'}>
       {error && <div className="span-12">{error}</div>}
       <StartupTimeline steps={status.steps} state={status.state} />
       <ComponentHealthList components={status.components} />
