@@ -335,6 +335,7 @@ export class Conductor {
           (signal) => this.requestShutdown(signal),
           (signal) => this.force(`${signal} received twice`),
           this.logger.child('signals'),
+          () => this.clock.now(),
         );
         return this.signals;
       }),

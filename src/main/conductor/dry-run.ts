@@ -35,7 +35,7 @@ export async function runDryRun(options: ConductorOptions): Promise<DryRunResult
   const dataDir = resolve(config.dataDir ?? options.defaultDataDir ?? defaultDataDir());
   const layout = dataDirLayout(dataDir);
   lines.push(`data dir: ${dataDir}`);
-  const db = Store.inspect(dataDir);
+  const db = Store.inspect(dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   if (db.error) {
     problems.push(`database: ${db.error}`);
     lines.push(`database: FAILED — ${db.error}`);

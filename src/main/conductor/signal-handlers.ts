@@ -10,6 +10,13 @@ export interface SignalSource {
 export const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
+ * A repeat of the same signal within this window counts once: a terminal's Ctrl-C reaches the
+ * whole process group, so under `npm run headless` the conductor gets SIGINT from the terminal and
+ * again from npm forwarding it. A person pressing Ctrl-C twice to force is slower than this.
+ */
+export const SIGNAL_REPEAT_WINDOW_MS = 300;
+
+/**
  * Startup step 8. The first SIGINT/SIGTERM/SIGHUP asks for a graceful shutdown; any later one
  * forces it. Stopping this step (the first step unwound) does not remove the handlers — a signal
  * during shutdown must still force it — it only records that we are going down; `dispose`
@@ -18,6 +25,7 @@ export const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 
 export class SignalHandlers implements Service {
   private count = 0;
   private installed = false;
+  private last: { signal: NodeJS.Signals; at: number } | null = null;
   private readonly listeners = new Map<NodeJS.Signals, () => void>();
 
   constructor(
@@ -25,6 +33,7 @@ export class SignalHandlers implements Service {
     private readonly requestShutdown: (reason: string) => void,
     private readonly forceShutdown: (reason: string) => void,
     private readonly log: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async start(): Promise<void> {
@@ -49,6 +58,13 @@ export class SignalHandlers implements Service {
   }
 
   private onSignal(signal: NodeJS.Signals): void {
+    const at = this.now();
+    const repeat = this.last !== null && this.last.signal === signal && at - this.last.at < SIGNAL_REPEAT_WINDOW_MS;
+    this.last = { signal, at };
+    if (repeat) {
+      this.log.debug(`${signal} repeated within ${SIGNAL_REPEAT_WINDOW_MS} ms: counted once`);
+      return;
+    }
     this.count++;
     if (this.count === 1) {
       this.log.info(`${signal} received: shutting down gracefully (send it again to force)`);
