@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           headless: resolve(__dirname, 'src/main/headless.ts'),
+          // The child-side plugin runtime, forked or started as a worker per plugin instance.
+          'plugin-runtime': resolve(__dirname, 'src/main/plugins/runtime/child-main.ts'),
         },
       },
     },

@@ -5,11 +5,12 @@
  * client derive their API from it. No channel string is written anywhere else.
  */
 import { z } from 'zod';
-import { LOG_LEVELS, type LogEntry, type StatusSnapshot, type StoredEvent } from './domain';
+import { LOG_LEVELS, type LogEntry, type PluginDetail, type PluginSummary, type StatusSnapshot, type StoredEvent } from './domain';
 import type { EventName } from './channels';
 import type { Result } from './result';
 
 const limit = (max: number, def: number) => z.number().int().min(1).max(max).default(def);
+const pluginName = z.string().min(1).max(64).regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'expected a plugin name (kebab-case)' });
 
 /** Argument schemas, one per command. Strict objects: an unknown key is a bad request. */
 export const commandArgs = {
@@ -35,6 +36,35 @@ export const commandArgs = {
     sinceTs: z.number().int().min(0).optional(),
     limit: limit(1000, 200),
   }),
+  'plugins:list': z.strictObject({}),
+  'plugins:get': z.strictObject({ name: pluginName }),
+  'plugins:enable': z.strictObject({ name: pluginName }),
+  'plugins:disable': z.strictObject({ name: pluginName }),
+  /** Rolling: a new instance is ready before an old one drains, so ≥ 2 instances keep serving. */
+  'plugins:restart': z.strictObject({ name: pluginName }),
+  'plugins:setBounds': z
+    .strictObject({
+      name: pluginName,
+      min: z.number().int().min(0).max(64),
+      max: z.number().int().min(1).max(64),
+    })
+    .refine((v) => v.min <= v.max, { message: 'min must be ≤ max', path: ['min'] }),
+  /** Validates the folder, then copies it into the data dir's plugins folder (upgrades in place). */
+  'plugins:install': z.strictObject({ path: z.string().min(1).max(4096) }),
+  'plugins:uninstall': z.strictObject({ name: pluginName, removeState: z.boolean().default(false) }),
+  /** Sends one request through the router, like `POST /api/v1/requests`. */
+  'requests:send': z
+    .strictObject({
+      capability: z.string().min(1).max(200).optional(),
+      plugin: pluginName.optional(),
+      payload: z.unknown(),
+      timeoutMs: z.number().int().min(1).max(600_000).optional(),
+      idempotent: z.boolean().default(false),
+    })
+    .refine((v) => (v.capability === undefined) !== (v.plugin === undefined), {
+      message: 'give exactly one of capability or plugin',
+      path: ['capability'],
+    }),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -50,6 +80,15 @@ export interface CommandResults {
   'system:shutdown': { accepted: true };
   'logs:query': { entries: LogEntry[]; lastSeq: number };
   'events:query': { events: StoredEvent[] };
+  'plugins:list': { plugins: PluginSummary[] };
+  'plugins:get': PluginDetail;
+  'plugins:enable': PluginSummary;
+  'plugins:disable': PluginSummary;
+  'plugins:restart': PluginSummary;
+  'plugins:setBounds': PluginSummary;
+  'plugins:install': { name: string; version: string; upgradedFrom?: string; plugin: PluginSummary };
+  'plugins:uninstall': { name: string; removedState: boolean };
+  'requests:send': { value: unknown; latencyMs: number; plugin: string; instance: string };
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];

@@ -58,17 +58,62 @@ export type PluginState =
   | 'stopping'
   | 'stopped';
 
+export type InstanceState = 'starting' | 'ready' | 'degraded' | 'unready' | 'draining' | 'stopped' | 'crashed';
+
+export interface InstanceSummary {
+  id: string;
+  /** Child-process pid, or null for a thread instance. */
+  pid: number | null;
+  /** Worker threadId, or null for a process instance. */
+  threadId: number | null;
+  state: InstanceState;
+  startedAt: number | null;
+  inFlight: number;
+  served: number;
+  errors: number;
+}
+
+export interface PluginMetrics {
+  ratePerSec: number;
+  /** Errors over requests in the last minute, 0..1. */
+  errorRate: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  total: number;
+  errors: number;
+}
+
 export interface PluginSummary {
   name: string;
   version: string;
   description: string;
   state: PluginState;
   dir: string;
+  runtime: 'node' | 'command';
+  isolation: 'process' | 'thread';
   capabilities: string[];
   dependsOn: string[];
   required: boolean;
-  /** Why the plugin is invalid or quarantined, in words. */
+  enabled: boolean;
+  /** Instance bounds in force (manifest, or as set from the UI/API). */
+  min: number;
+  max: number;
+  instances: InstanceSummary[];
+  queueDepth: number;
+  metrics: PluginMetrics;
+  /** Where the plugin came from. */
+  origin: 'bundled' | 'config' | 'data-dir';
+  /** Why the plugin is invalid, stopped or quarantined, in words. */
   reason?: string;
+}
+
+export interface PluginDetail extends PluginSummary {
+  /** Effective config (manifest defaults + overrides). */
+  config: Record<string, unknown>;
+  /** Declared env/secrets and whether each is set (values are never returned). */
+  env: { name: string; secret: boolean; required: boolean; set: boolean }[];
+  /** Recent lifecycle events of this plugin, newest first. */
+  events: StoredEvent[];
 }
 
 export interface RequestMetrics {

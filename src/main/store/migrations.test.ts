@@ -84,9 +84,21 @@ describe('runMigrations', () => {
   });
 
   it('migration 1 creates the events and settings tables with their indexes', () => {
-    runMigrations(db);
+    runMigrations(db, MIGRATIONS.slice(0, 1));
     const names = db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
     expect(names).toEqual(['events', 'events_kind_id', 'events_ts', 'settings']);
-    expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(readSchemaVersion(db)).toBe(1);
+  });
+
+  it('migration 2 adds plugin state, plugin settings and per-minute metrics, keeping what v1 holds', () => {
+    runMigrations(db, MIGRATIONS.slice(0, 1));
+    db.prepare("INSERT INTO events (ts, kind, source, data) VALUES (1, 'conductor:started', 'test', '{}')").run();
+    db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('theme', '\"dark\"', 1)").run();
+    expect(runMigrations(db).applied).toEqual([{ version: 2, name: 'plugin state, plugin settings and metrics' }]);
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+    expect(names).toEqual(['events', 'events_kind_id', 'events_ts', 'metrics_minute', 'metrics_minute_minute', 'plugin_settings', 'plugin_state', 'settings']);
+    expect(db.prepare('SELECT kind FROM events').pluck().all()).toEqual(['conductor:started']);
+    expect(db.prepare('SELECT value FROM settings').pluck().all()).toEqual(['"dark"']);
+    expect(readSchemaVersion(db)).toBe(2);
   });
 });

@@ -37,6 +37,41 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'plugin state, plugin settings and metrics',
+    up(db) {
+      db.exec(`
+        CREATE TABLE plugin_state (
+          plugin     TEXT    NOT NULL,
+          key        TEXT    NOT NULL,
+          value      TEXT    NOT NULL, -- JSON
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (plugin, key)
+        );
+
+        CREATE TABLE plugin_settings (
+          plugin        TEXT    PRIMARY KEY,
+          enabled       INTEGER NULL,     -- 0/1; NULL: the manifest decides
+          min_instances INTEGER NULL,
+          max_instances INTEGER NULL,
+          config        TEXT    NULL,     -- JSON object of config overrides
+          updated_at    INTEGER NOT NULL
+        );
+
+        CREATE TABLE metrics_minute (
+          plugin TEXT    NOT NULL,
+          minute INTEGER NOT NULL, -- epoch minute (ms / 60 000)
+          count  INTEGER NOT NULL,
+          errors INTEGER NOT NULL,
+          p50_ms REAL    NULL,
+          p99_ms REAL    NULL,
+          PRIMARY KEY (plugin, minute)
+        );
+        CREATE INDEX metrics_minute_minute ON metrics_minute (minute);
+      `);
+    },
+  },
 ];
 
 /** The schema version this code creates and understands. */

@@ -5,8 +5,20 @@ import * as path from 'node:path';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
 import { EventsRepository } from './events-repository';
+import { MetricsRepository } from './metrics-repository';
 import { describeError, LATEST_SCHEMA_VERSION, readSchemaVersion, runMigrations, SchemaTooNewError, type MigrationReport } from './migrations';
+import { PluginSettingsRepository } from './plugin-settings-repository';
+import { PluginStateRepository } from './plugin-state-repository';
 import { SettingsRepository } from './settings-repository';
+
+/** The typed repositories of an open store, each with its statements prepared once. */
+interface Repositories {
+  events: EventsRepository;
+  settings: SettingsRepository;
+  pluginState: PluginStateRepository;
+  pluginSettings: PluginSettingsRepository;
+  metrics: MetricsRepository;
+}
 
 export interface StoreOptions {
   /** Directory holding the database; created on open if missing. Required, no default. */
@@ -56,7 +68,7 @@ export class Store {
   private readonly busyTimeoutMs: number;
   private readonly nativeBinding: string | undefined;
   private db: Database.Database | undefined;
-  private repos: { events: EventsRepository; settings: SettingsRepository } | undefined;
+  private repos: Repositories | undefined;
   private version = 0;
   private mode = '';
 
@@ -102,6 +114,21 @@ export class Store {
     return this.repositories().settings;
   }
 
+  /** Plugins' persistent key-value state (`ctx.state`). */
+  get pluginState(): PluginStateRepository {
+    return this.repositories().pluginState;
+  }
+
+  /** Per-plugin settings saved from the UI (enabled, instance bounds, config overrides). */
+  get pluginSettings(): PluginSettingsRepository {
+    return this.repositories().pluginSettings;
+  }
+
+  /** Per-plugin, per-minute request rollups. */
+  get metrics(): MetricsRepository {
+    return this.repositories().metrics;
+  }
+
   /**
    * Creates the data dir if needed, opens the database, configures it and runs migrations.
    * Throws one line naming the file and the cause: `cannot open database <path>: <cause>`.
@@ -130,7 +157,13 @@ export class Store {
       db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
       db.pragma('foreign_keys = ON');
       const report = runMigrations(db);
-      this.repos = { events: new EventsRepository(db, this.clock), settings: new SettingsRepository(db, this.clock) };
+      this.repos = {
+        events: new EventsRepository(db, this.clock),
+        settings: new SettingsRepository(db, this.clock),
+        pluginState: new PluginStateRepository(db, this.clock),
+        pluginSettings: new PluginSettingsRepository(db, this.clock),
+        metrics: new MetricsRepository(db),
+      };
       this.version = report.to;
       this.db = db;
       return report;
@@ -212,7 +245,7 @@ export class Store {
     return this.db;
   }
 
-  private repositories(): { events: EventsRepository; settings: SettingsRepository } {
+  private repositories(): Repositories {
     if (!this.repos) throw new ConductorError('E_CONFLICT', 'the store is not open');
     return this.repos;
   }

@@ -1,0 +1,439 @@
+/**
+ * One running copy of a plugin, in a child process or a worker thread (the `InstanceChannel`
+ * decides which): lifecycle, calls with deadlines, liveness and readiness probes, and the child's
+ * messages, each validated before it is believed.
+ */
+import type { Clock } from '../../common/clock';
+import type { Disposable } from '../../common/disposable';
+import { Emitter } from '../../common/emitter';
+import { PROTOCOL_LIMITS, truncate, validateChildMessage, type ChildMessage, type MainMessage, type WireResult } from '../../../shared/plugin-protocol';
+import { ConductorError } from '../../../shared/result';
+import type { LogLevel } from '../../../shared/domain';
+import type { CallOptions, InstanceExit, InstanceHost, InstanceState, PluginInstance } from '../instance-types';
+import { CallTable, PendingCall } from './call-table';
+import { CoalescingSender } from './coalescing-sender';
+import { runOutboundRequest, runStateOp } from './host-calls';
+import { cancelledError, describeExit, pluginError } from './instance-errors';
+import { LineRing } from './output-lines';
+import { RateLimitedReporter } from './rate-limited-reporter';
+import type { ChannelEvents, InstanceChannel } from './transport';
+
+export interface ChildInstanceOptions {
+  id: string;
+  plugin: string;
+  host: InstanceHost;
+  clock: Clock;
+  startTimeoutMs: number;
+  outboundTimeoutMs: number;
+  /** Everything `init` carries except identity. */
+  init: { entryPath: string; config: Record<string, unknown>; env: Record<string, string>; heartbeatMs: number };
+  /** Starts the process or thread. */
+  spawn(events: ChannelEvents): InstanceChannel;
+}
+
+/** What an instance reports (and takes) beyond `PluginInstance`. */
+export interface InstanceVitals {
+  /** For the health monitor: ready / degraded (less weight) / unready (no traffic); only while serving. */
+  setReadiness(next: 'ready' | 'degraded' | 'unready'): void;
+  /** Clock time of the last heartbeat (null before the first). */
+  readonly lastHeartbeatAt: number | null;
+  /** From the last heartbeat. For a thread, `rss` is the whole conductor's. */
+  readonly memory: { rss: number; heapUsed: number } | null;
+}
+
+/** After the kill at a stop's deadline, how long to wait for the exit before giving up on it. */
+const STOP_GIVE_UP_MS = 5_000;
+const SERVING: ReadonlySet<InstanceState> = new Set<InstanceState>(['ready', 'degraded', 'unready']);
+
+export class ChildInstance implements PluginInstance, InstanceVitals {
+  readonly id: string;
+  readonly plugin: string;
+  private currentState: InstanceState = 'starting';
+  private channel: InstanceChannel | null = null;
+  private readonly sender: CoalescingSender<MainMessage>;
+  private readonly pending = new CallTable();
+  private nextId = 1;
+  private started = false;
+  private exited = false;
+  private stopRequested = false;
+  private startFailed = false;
+  private startWaiter: { resolve(): void; reject(error: unknown): void; timer: Disposable } | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly exitWaiters: Array<() => void> = [];
+  private readonly ring = new LineRing(50);
+  private readonly events: Emitter<{ state: { state: InstanceState; previous: InstanceState }; exit: InstanceExit }>;
+  private readonly invalid: RateLimitedReporter;
+  private startedAtValue: number | null = null;
+  private servedCount = 0;
+  private errorCount = 0;
+  lastHeartbeatAt: number | null = null;
+  memory: { rss: number; heapUsed: number } | null = null;
+
+  constructor(private readonly options: ChildInstanceOptions) {
+    this.id = options.id;
+    this.plugin = options.plugin;
+    this.events = new Emitter((error) => this.log('error', `an instance listener threw: ${String(error)}`, false));
+    this.invalid = new RateLimitedReporter(options.clock, (reason) => this.log('warn', `dropped an invalid message from the plugin: ${reason}`, false));
+    this.sender = new CoalescingSender<MainMessage>({
+      write: (message) => this.channel?.write(message),
+      onUnsendable: (message, error) => this.unsendable(message, error),
+    });
+  }
+
+  // ---- PluginInstance: read side ----------------------------------------------------------------
+
+  get state(): InstanceState {
+    return this.currentState;
+  }
+  get inFlight(): number {
+    return this.pending.size;
+  }
+  get pid(): number | null {
+    return this.channel?.pid ?? null;
+  }
+  get threadId(): number | null {
+    return this.channel?.threadId ?? null;
+  }
+  get startedAt(): number | null {
+    return this.startedAtValue;
+  }
+  /** Calls the plugin answered with a value. */
+  get served(): number {
+    return this.servedCount;
+  }
+  /** Calls that failed: the plugin threw, the deadline passed, the caller cancelled or the instance died. */
+  get errors(): number {
+    return this.errorCount;
+  }
+
+  onStateChange(listener: (state: InstanceState, previous: InstanceState) => void): Disposable {
+    return this.events.on('state', ({ state, previous }) => listener(state, previous));
+  }
+
+  onExit(listener: (exit: InstanceExit) => void): Disposable {
+    return this.events.on('exit', listener);
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    if (this.started) return Promise.reject(new ConductorError('E_CONFLICT', `instance ${this.id} was already started`));
+    this.started = true;
+    if (this.stopRequested) return Promise.reject(new ConductorError('E_SHUTTING_DOWN', `instance ${this.id} was stopped before it started`));
+    const { clock, startTimeoutMs } = this.options;
+    return new Promise<void>((resolve, reject) => {
+      const timer = clock.setTimeout(
+        () => this.failStart(new ConductorError('E_TIMEOUT', `plugin ${this.plugin} (${this.id}) was not ready within ${startTimeoutMs} ms`)),
+        startTimeoutMs,
+      );
+      this.startWaiter = { resolve, reject, timer };
+      try {
+        this.channel = this.options.spawn({
+          message: (raw) => this.receive(raw),
+          line: (stream, line) => this.log(stream === 'stdout' ? 'info' : 'warn', line),
+          error: (error) => this.log('error', error.stack ?? error.message),
+          exit: (code, signal) => this.finish(code, signal),
+        });
+      } catch (error) {
+        this.failStart(new ConductorError('E_PLUGIN_CRASHED', `plugin ${this.plugin} (${this.id}) could not be started: ${(error as Error).message}`));
+        return;
+      }
+      this.sender.send({ type: 'init', plugin: this.plugin, instance: this.id, ...this.options.init });
+    });
+  }
+
+  drain(): void {
+    if (SERVING.has(this.currentState)) this.setState('draining');
+  }
+
+  /** For the health monitor: how a serving instance should be weighted (no effect otherwise). */
+  setReadiness(next: 'ready' | 'degraded' | 'unready'): void {
+    if (SERVING.has(this.currentState) && !this.stopRequested) this.setState(next);
+  }
+
+  stop(options: { deadline: number }): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    this.stopRequested = true;
+    const channel = this.channel;
+    if (channel === null) {
+      this.exited = true;
+      this.setState('stopped');
+      return Promise.resolve();
+    }
+    if (this.stopping !== null) return this.stopping;
+    const { clock } = this.options;
+    this.stopping = new Promise<void>((resolve) => {
+      let giveUp: Disposable | null = null;
+      const kill = clock.setTimeout(() => {
+        this.log('warn', `instance ${this.id} did not stop by its deadline; killing its process group`, false);
+        channel.kill();
+        giveUp = clock.setTimeout(() => this.finish(null, 'SIGKILL'), STOP_GIVE_UP_MS);
+      }, Math.max(0, options.deadline - clock.now()));
+      this.exitWaiters.push(() => {
+        kill.dispose();
+        giveUp?.dispose();
+        resolve();
+      });
+    });
+    this.sender.send({ type: 'deactivate' });
+    return this.stopping;
+  }
+
+  kill(): void {
+    if (this.exited || this.channel === null) return;
+    this.stopRequested = true;
+    this.channel.kill();
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------
+
+  call(payload: unknown, options: CallOptions): Promise<unknown> {
+    if (!SERVING.has(this.currentState) || this.stopRequested || this.exited) return Promise.reject(this.refusal());
+    const { deadline, signal, capability } = options;
+    if (typeof deadline !== 'number' || Number.isNaN(deadline)) {
+      return Promise.reject(new ConductorError('E_BAD_REQUEST', 'call: options.deadline must be a number', { field: 'deadline' }));
+    }
+    const remaining = deadline - this.options.clock.now();
+    if (remaining <= 0) {
+      this.errorCount++;
+      return Promise.reject(new ConductorError('E_TIMEOUT', `the deadline passed before the call to ${this.id} was sent`));
+    }
+    if (signal?.aborted) return Promise.reject(cancelledError(signal));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const call = new PendingCall(deadline, resolve, reject);
+      call.timer = this.options.clock.setTimeout(() => this.expire(id), remaining);
+      if (signal !== undefined) {
+        call.signal = signal;
+        call.onAbort = () => this.cancel(id);
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+      this.pending.add(id, call);
+      this.sender.send(capability === undefined ? { type: 'request', id, payload, deadline } : { type: 'request', id, payload, capability, deadline });
+    });
+  }
+
+  private refusal(): ConductorError {
+    if (this.currentState === 'crashed') return new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} has crashed`);
+    if (this.currentState === 'starting') return new ConductorError('E_CONFLICT', `instance ${this.id} is not ready yet`);
+    return new ConductorError('E_SHUTTING_DOWN', `instance ${this.id} is ${this.stopRequested && this.currentState !== 'stopped' ? 'stopping' : this.currentState}`);
+  }
+
+  private expire(id: number): void {
+    const call = this.pending.settle(id);
+    if (call === undefined) return;
+    this.errorCount++;
+    call.reject(new ConductorError('E_TIMEOUT', `plugin ${this.plugin} (${this.id}) did not answer by the deadline`));
+    this.sender.send({ type: 'cancel', id, reason: 'timeout' });
+  }
+
+  private cancel(id: number): void {
+    const call = this.pending.settle(id);
+    if (call === undefined) return;
+    this.errorCount++;
+    call.reject(cancelledError(call.signal!));
+    this.sender.send({ type: 'cancel', id, reason: 'cancelled' });
+  }
+
+  // ---- probes -----------------------------------------------------------------------------------
+
+  ping(timeoutMs: number): Promise<number> {
+    if (!this.running()) return Promise.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} is not running`));
+    return this.probe('ping', timeoutMs, () => new ConductorError('E_TIMEOUT', `instance ${this.id} did not answer a ping within ${timeoutMs} ms`)) as Promise<number>;
+  }
+
+  checkHealth(timeoutMs: number): Promise<{ status: 'ok' | 'degraded' | 'down'; message?: string }> {
+    if (!this.running()) return Promise.resolve({ status: 'down', message: `instance ${this.id} is not running` });
+    return this.probe('health', timeoutMs, () => ({ status: 'down', message: `health check did not answer within ${timeoutMs} ms` })) as Promise<{
+      status: 'ok' | 'degraded' | 'down';
+      message?: string;
+    }>;
+  }
+
+  private running(): boolean {
+    return this.channel !== null && !this.exited;
+  }
+
+  private probe(kind: 'ping' | 'health', timeoutMs: number, onTimeout: () => unknown): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = this.options.clock.setTimeout(() => {
+        if (!this.pending.dropProbe(id)) return;
+        const outcome = onTimeout();
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      }, timeoutMs);
+      this.pending.addProbe(id, { kind, sentAt: this.options.clock.now(), timer, resolve, reject });
+      this.sender.send(kind === 'ping' ? { type: 'ping', id } : { type: 'health', id, timeoutMs });
+    });
+  }
+
+  // ---- messages from the child ------------------------------------------------------------------
+
+  private receive(raw: unknown): void {
+    if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'batch') {
+      const messages = (raw as { messages?: unknown }).messages;
+      if (!Array.isArray(messages) || messages.length > PROTOCOL_LIMITS.maxBatchMessages) {
+        this.invalid.report('a batch without a valid messages array');
+        return;
+      }
+      for (const message of messages) this.receiveOne(message);
+      return;
+    }
+    this.receiveOne(raw);
+  }
+
+  private receiveOne(raw: unknown): void {
+    const problem = validateChildMessage(raw);
+    if (problem !== null) {
+      this.invalid.report(problem);
+      return;
+    }
+    const message = raw as ChildMessage;
+    switch (message.type) {
+      case 'response': {
+        const call = this.pending.settle(message.id);
+        if (call === undefined) {
+          // A late reply (after the deadline or a cancel) is expected; an id never issued is not.
+          if (message.id >= this.nextId || message.id === 0) this.invalid.report(`a response for unknown request id ${message.id}`);
+          return;
+        }
+        if (message.result.ok) {
+          this.servedCount++;
+          call.resolve(message.result.value);
+        } else {
+          this.errorCount++;
+          call.reject(pluginError(message.result.error));
+        }
+        return;
+      }
+      case 'log':
+        this.log(message.level, truncate(message.message, PROTOCOL_LIMITS.maxMessageChars));
+        return;
+      case 'heartbeat':
+        this.lastHeartbeatAt = this.options.clock.now();
+        this.memory = { rss: message.rss, heapUsed: message.heapUsed };
+        return;
+      case 'pong': {
+        const probe = this.pending.settleProbe(message.id, 'ping');
+        if (probe) probe.resolve(this.options.clock.now() - probe.sentAt);
+        return;
+      }
+      case 'health-result': {
+        const probe = this.pending.settleProbe(message.id, 'health');
+        if (probe) probe.resolve(message.message === undefined ? { status: message.status } : { status: message.status, message: message.message });
+        return;
+      }
+      case 'state':
+        runStateOp(this.options.host, this.plugin, message, (result) => this.reply('state-result', message.id, result));
+        return;
+      case 'outbound-request': {
+        const now = this.options.clock.now();
+        const parentDeadline = message.parentId === undefined ? undefined : this.pending.deadlineOf(message.parentId);
+        const context = { now, parentDeadline, defaultTimeoutMs: this.options.outboundTimeoutMs };
+        runOutboundRequest(this.options.host, this.plugin, message, context, (result) => this.reply('request-result', message.id, result));
+        return;
+      }
+      case 'ready':
+        if (this.startWaiter === null) {
+          this.invalid.report('"ready" when not starting');
+          return;
+        }
+        this.startedAtValue = this.options.clock.now();
+        this.resolveStart();
+        return;
+      case 'init-failed': {
+        const text = truncate(message.error.message, PROTOCOL_LIMITS.maxMessageChars);
+        const error = new ConductorError('E_PLUGIN_ERROR', `plugin ${this.plugin} (${this.id}) failed to start: ${text}`);
+        if (message.error.stack !== undefined) error.stack = truncate(message.error.stack, PROTOCOL_LIMITS.maxStackChars);
+        this.failStart(error);
+        return;
+      }
+    }
+  }
+
+  private reply(type: 'state-result' | 'request-result', id: number, result: WireResult): void {
+    if (this.exited) return;
+    this.sender.send({ type, id, result });
+  }
+
+  /** A message that could not be serialised: fail what waits for it instead of losing it. */
+  private unsendable(message: MainMessage, error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    if (message.type === 'request') {
+      const call = this.pending.settle(message.id);
+      if (call === undefined) return;
+      this.errorCount++;
+      call.reject(new ConductorError('E_BAD_REQUEST', `the payload cannot be sent to the plugin: ${why}`, { field: 'payload' }));
+    } else if (message.type === 'state-result' || message.type === 'request-result') {
+      this.sender.send({ type: message.type, id: message.id, result: { ok: false, error: { code: 'E_INTERNAL', message: `the answer cannot be sent to the plugin: ${why}` } } });
+    } else {
+      this.log('error', `could not send ${message.type} to the plugin: ${why}`, false);
+    }
+  }
+
+  // ---- state and exit ---------------------------------------------------------------------------
+
+  private resolveStart(): void {
+    const waiter = this.startWaiter!;
+    this.startWaiter = null;
+    waiter.timer.dispose();
+    this.setState('ready');
+    waiter.resolve();
+  }
+
+  private failStart(error: ConductorError, next: InstanceState = 'crashed'): void {
+    const waiter = this.startWaiter;
+    if (waiter === null) return;
+    this.startWaiter = null;
+    waiter.timer.dispose();
+    if (next === 'crashed') {
+      this.startFailed = true;
+      this.log('error', error.message);
+    }
+    this.setState(next);
+    waiter.reject(error);
+    if (!this.exited) this.channel?.kill();
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.exited) return; // e.g. the give-up timer won the race with the real exit
+    this.exited = true;
+    const expected = this.stopRequested && !this.startFailed;
+    const what = describeExit(code, signal);
+    const lastLines = this.ring.toArray();
+    if (this.startWaiter !== null) {
+      if (this.stopRequested) {
+        this.failStart(new ConductorError('E_SHUTTING_DOWN', `instance ${this.id} was stopped before it was ready`), 'stopped');
+      } else {
+        const tail = lastLines.slice(-3).join(' | ');
+        this.failStart(new ConductorError('E_PLUGIN_CRASHED', `plugin ${this.plugin} (${this.id}) ${what} before it was ready${tail ? `: ${tail}` : ''}`));
+      }
+    }
+    for (const call of this.pending.settleAll()) {
+      this.errorCount++;
+      call.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what} with the request in flight`));
+    }
+    for (const probe of this.pending.settleAllProbes()) {
+      if (probe.kind === 'ping') probe.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what}`));
+      else probe.resolve({ status: 'down', message: `instance ${this.id} ${what}` });
+    }
+    if (!expected && !this.startFailed) this.log('error', `instance ${this.id} ${what} unexpectedly`, false);
+    this.setState(expected ? 'stopped' : 'crashed');
+    this.events.emit('exit', { code, signal, expected, lastLines });
+    for (const waiter of this.exitWaiters.splice(0)) waiter();
+  }
+
+  private setState(next: InstanceState): void {
+    const previous = this.currentState;
+    if (previous === next || previous === 'stopped' || previous === 'crashed') return;
+    this.currentState = next;
+    this.events.emit('state', { state: next, previous });
+  }
+
+  /** To the host's log, tagged; `ring: false` for the conductor's own remarks about the instance. */
+  private log(level: LogLevel, message: string, ring = true): void {
+    if (ring) this.ring.push(message);
+    this.options.host.log({ level, message, plugin: this.plugin, instance: this.id, ts: this.options.clock.now() });
+  }
+}

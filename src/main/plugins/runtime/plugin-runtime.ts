@@ -1,0 +1,319 @@
+/**
+ * The child-side runtime: loads the plugin's ES module, runs `activate`, answers requests, pings,
+ * health checks and `deactivate`, and forwards the plugin's log, state and outbound requests to
+ * main. Runs inside the plugin's child process or worker thread (see child-main.ts).
+ */
+import { pathToFileURL } from 'node:url';
+import type {
+  ChildMessage,
+  HealthMessage,
+  HealthStatus,
+  InitMessage,
+  MainMessage,
+  MainWire,
+  OutboundRequestMessage,
+  RequestMessage,
+  WireLogLevel,
+  WireResult,
+  WireStateOp,
+  WireTarget,
+} from '../../../shared/plugin-protocol';
+import { PROTOCOL_LIMITS, truncate } from '../../../shared/plugin-protocol';
+import type { Plugin, PluginContext, RequestOptions } from './plugin-api';
+import { CoalescingSender } from '../instance/coalescing-sender';
+import { createPluginContext, HandlerContext, type ContextBackend } from './plugin-context';
+import { PluginCallError, serializeError } from './serialize-error';
+import type { RuntimePort } from './runtime-port';
+
+type Phase = 'waiting' | 'loading' | 'ready' | 'failed' | 'deactivating';
+
+interface Outbound {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+const HEALTH_STATUSES: ReadonlySet<string> = new Set<HealthStatus>(['ok', 'degraded', 'down']);
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+export class PluginRuntime implements ContextBackend {
+  private phase: Phase = 'waiting';
+  private plugin: Plugin | null = null;
+  private ctx: PluginContext | null = null;
+  private readonly active = new Map<number, HandlerContext>();
+  private readonly outbound = new Map<number, Outbound>();
+  private nextOutboundId = 1;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly sender: CoalescingSender<ChildMessage>;
+
+  constructor(private readonly port: RuntimePort) {
+    this.sender = new CoalescingSender<ChildMessage>({
+      write: (message) => port.post(message),
+      onUnsendable: (message, error) => this.unsendable(message, error),
+    });
+    port.onMessage((wire) => this.receive(wire));
+  }
+
+  private receive(wire: MainWire): void {
+    if (wire.type === 'batch') {
+      for (const message of wire.messages) this.dispatch(message);
+    } else {
+      this.dispatch(wire);
+    }
+  }
+
+  private dispatch(message: MainMessage): void {
+    switch (message.type) {
+      case 'request':
+        this.handleRequest(message);
+        return;
+      case 'cancel': {
+        const rc = this.active.get(message.id);
+        if (rc === undefined) return;
+        this.active.delete(message.id);
+        rc.abort(message.reason ?? 'cancelled');
+        return;
+      }
+      case 'state-result':
+      case 'request-result':
+        this.settleOutbound(message.id, message.result);
+        return;
+      case 'ping':
+        this.sender.send({ type: 'pong', id: message.id });
+        return;
+      case 'health':
+        void this.health(message);
+        return;
+      case 'init':
+        void this.init(message);
+        return;
+      case 'deactivate':
+        void this.deactivate();
+        return;
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  private async init(message: InitMessage): Promise<void> {
+    if (this.phase !== 'waiting') return;
+    this.phase = 'loading';
+    const ctx = createPluginContext({ name: message.plugin, instance: message.instance }, message.config, message.env, this);
+    this.ctx = ctx;
+    const entry = message.entryPath;
+    let module: { default?: unknown };
+    try {
+      module = (await import(pathToFileURL(entry).href)) as { default?: unknown };
+    } catch (error) {
+      this.initFailed(error, `could not load ${entry}: `);
+      return;
+    }
+    const plugin = module.default as Partial<Plugin> | undefined;
+    if (plugin === undefined || plugin === null || (typeof plugin !== 'object' && typeof plugin !== 'function')) {
+      this.initFailed(new Error(`${entry} has no default export; expected \`export default { handle(payload, ctx) { … } }\``));
+      return;
+    }
+    if (typeof plugin.handle !== 'function') {
+      this.initFailed(new Error(`${entry}: the default export has no handle() function; expected \`export default { handle(payload, ctx) { … } }\``));
+      return;
+    }
+    for (const hook of ['activate', 'health', 'deactivate'] as const) {
+      if (plugin[hook] !== undefined && typeof plugin[hook] !== 'function') {
+        this.initFailed(new Error(`${entry}: ${hook} is not a function`));
+        return;
+      }
+    }
+    this.plugin = plugin as Plugin;
+    try {
+      await plugin.activate?.(ctx);
+    } catch (error) {
+      this.initFailed(error, 'activate() failed: ');
+      return;
+    }
+    if (this.phase !== 'loading') return; // deactivated while activating
+    this.phase = 'ready';
+    this.sender.send({ type: 'ready' });
+    this.sendHeartbeat();
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), message.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private initFailed(error: unknown, prefix = ''): void {
+    if (this.phase !== 'loading') return;
+    this.phase = 'failed';
+    this.sender.send({ type: 'init-failed', error: serializeError(error, 'E_PLUGIN_ERROR', prefix) });
+    // Main kills the instance; nothing else to do here.
+  }
+
+  private sendHeartbeat(): void {
+    const memory = process.memoryUsage();
+    this.sender.send({ type: 'heartbeat', rss: memory.rss, heapUsed: memory.heapUsed });
+  }
+
+  private async deactivate(): Promise<void> {
+    if (this.phase === 'deactivating') return;
+    const wasReady = this.phase === 'ready';
+    this.phase = 'deactivating';
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    for (const rc of this.active.values()) rc.abort('cancelled');
+    this.active.clear();
+    if (wasReady && this.plugin?.deactivate && this.ctx) {
+      try {
+        await this.plugin.deactivate(this.ctx);
+      } catch (error) {
+        this.log('error', `deactivate() failed: ${serializeError(error).message}`);
+      }
+    }
+    this.sender.flush();
+    this.port.exit(0);
+  }
+
+  private async health(message: HealthMessage): Promise<void> {
+    const { id, timeoutMs } = message;
+    const plugin = this.plugin;
+    if (this.phase !== 'ready' || plugin === null || this.ctx === null) {
+      this.sender.send({ type: 'health-result', id, status: 'down', message: `not ready (${this.phase})` });
+      return;
+    }
+    if (plugin.health === undefined) {
+      this.sender.send({ type: 'health-result', id, status: 'ok' });
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<{ status: HealthStatus; message: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 'down', message: `health() did not answer within ${timeoutMs} ms` }), timeoutMs);
+    });
+    const ctx = this.ctx;
+    let status: HealthStatus = 'down';
+    let text: string | undefined;
+    try {
+      const result: unknown = await Promise.race([Promise.resolve().then(() => plugin.health!(ctx)), timedOut]);
+      const candidate = result as { status?: unknown; message?: unknown } | null;
+      if (candidate !== null && typeof candidate === 'object' && typeof candidate.status === 'string' && HEALTH_STATUSES.has(candidate.status)) {
+        status = candidate.status as HealthStatus;
+        if (typeof candidate.message === 'string') text = truncate(candidate.message, PROTOCOL_LIMITS.maxMessageChars);
+      } else {
+        text = 'health() returned no { status: "ok" | "degraded" | "down" }';
+      }
+    } catch (error) {
+      text = `health() threw: ${serializeError(error).message}`;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.sender.send(text === undefined ? { type: 'health-result', id, status } : { type: 'health-result', id, status, message: text });
+  }
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  private handleRequest(message: RequestMessage): void {
+    const plugin = this.plugin;
+    if (this.phase !== 'ready' || plugin === null || this.ctx === null) {
+      this.sender.send({ type: 'response', id: message.id, result: { ok: false, error: { code: 'E_PLUGIN_ERROR', message: `the plugin is not ready (${this.phase})` } } });
+      return;
+    }
+    const rc = new HandlerContext(this.ctx, this, message.id, message.capability, message.deadline);
+    this.active.set(message.id, rc);
+    let out: unknown;
+    try {
+      out = plugin.handle(message.payload, rc);
+    } catch (error) {
+      this.answerError(rc, error);
+      return;
+    }
+    if (isThenable(out)) {
+      out.then(
+        (value) => this.answer(rc, value),
+        (error: unknown) => this.answerError(rc, error),
+      );
+    } else {
+      this.answer(rc, out);
+    }
+  }
+
+  private answer(rc: HandlerContext, value: unknown): void {
+    if (isAsyncIterable(value)) {
+      // TODO(streaming): send the items as `stream-item` messages and end with `stream-end`; until
+      // then a streaming answer is an error, and the iterator is closed so it can clean up.
+      void closeIterator(value);
+      this.answerError(rc, new Error('streaming is not supported yet (handle returned an async iterable)'));
+      return;
+    }
+    this.active.delete(rc.id);
+    if (rc.cancelled) return;
+    this.sender.send({ type: 'response', id: rc.id, result: { ok: true, value } });
+  }
+
+  private answerError(rc: HandlerContext, error: unknown): void {
+    this.active.delete(rc.id);
+    if (rc.cancelled) return;
+    this.sender.send({ type: 'response', id: rc.id, result: { ok: false, error: serializeError(error) } });
+  }
+
+  /** A message that could not be serialised (e.g. a BigInt or a function in the plugin's answer). */
+  private unsendable(message: ChildMessage, error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    if (message.type === 'response') {
+      this.sender.send({
+        type: 'response',
+        id: message.id,
+        result: { ok: false, error: { code: 'E_PLUGIN_ERROR', message: `the plugin's answer cannot be sent: ${why}` } },
+      });
+    } else if (message.type === 'state' || message.type === 'outbound-request') {
+      const pending = this.outbound.get(message.id);
+      this.outbound.delete(message.id);
+      pending?.reject(new PluginCallError('E_BAD_REQUEST', `cannot be sent to the conductor: ${why}`));
+    }
+  }
+
+  // ---- ContextBackend -------------------------------------------------------------------------
+
+  log(level: WireLogLevel, message: string): void {
+    this.sender.send({ type: 'log', level, message: truncate(message, PROTOCOL_LIMITS.maxMessageChars) });
+  }
+
+  state(op: WireStateOp): Promise<unknown> {
+    const id = this.nextOutboundId++;
+    return new Promise((resolve, reject) => {
+      this.outbound.set(id, { resolve, reject });
+      this.sender.send({ type: 'state', id, op });
+    });
+  }
+
+  request(target: WireTarget, payload: unknown, options: RequestOptions | undefined, parentId?: number, deadline?: number): Promise<unknown> {
+    const timeoutMs = options?.timeoutMs;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+      return Promise.reject(new PluginCallError('E_BAD_REQUEST', 'request(…, { timeoutMs }): timeoutMs must be a positive number'));
+    }
+    const id = this.nextOutboundId++;
+    const message: OutboundRequestMessage = { type: 'outbound-request', id, target, payload };
+    if (timeoutMs !== undefined) message.timeoutMs = timeoutMs;
+    if (parentId !== undefined) message.parentId = parentId;
+    if (deadline !== undefined) message.deadline = deadline;
+    return new Promise((resolve, reject) => {
+      this.outbound.set(id, { resolve, reject });
+      this.sender.send(message);
+    });
+  }
+
+  private settleOutbound(id: number, result: WireResult): void {
+    const pending = this.outbound.get(id);
+    if (pending === undefined) return;
+    this.outbound.delete(id);
+    if (result.ok) pending.resolve(result.value);
+    else pending.reject(new PluginCallError(result.error.code, result.error.message));
+  }
+}
+
+async function closeIterator(iterable: AsyncIterable<unknown>): Promise<void> {
+  try {
+    await iterable[Symbol.asyncIterator]().return?.();
+  } catch {
+    // The plugin's cleanup failed; nothing to report it to.
+  }
+}

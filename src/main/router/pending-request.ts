@@ -1,0 +1,58 @@
+import { ConductorError, isErrorCode } from '../../shared/result';
+import type { Disposable } from '../common/disposable';
+import type { RoutableInstance } from '../plugins/instance-types';
+import type { QueueNode } from './plugin-queue';
+
+/**
+ * One admitted request, from admission until it settles (exactly once). It is its own queue node
+ * while it waits. `E` is the router's per-plugin record.
+ */
+export class PendingRequest<E> implements QueueNode<PendingRequest<E>> {
+  prev: PendingRequest<E> | null = null;
+  next: PendingRequest<E> | null = null;
+  queued = false;
+  settled = false;
+  /** Attempts sent so far (1 + retries). */
+  attempts = 0;
+  /** The instance a retry must avoid. */
+  excluded: RoutableInstance | null = null;
+  /** The deadline timer, armed at admission, disposed at settle. */
+  timer: Disposable | null = null;
+  /** Aborts the current call (caller cancel, router-side deadline, stop). */
+  readonly controller = new AbortController();
+  /** Set by the router: the listener it put on `signal`. */
+  onAbort: (() => void) | null = null;
+
+  constructor(
+    readonly entry: E,
+    readonly payload: unknown,
+    readonly capability: string | undefined,
+    readonly deadline: number,
+    readonly idempotent: boolean,
+    readonly signal: AbortSignal | undefined,
+    readonly startedAt: number,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: ConductorError) => void,
+  ) {}
+}
+
+/**
+ * What a rejected call means. A `ConductorError` (or anything carrying a contract `code`) is kept;
+ * anything else is a transport failure (the channel to the instance broke) and counts as
+ * E_PLUGIN_CRASHED, so it may be retried like a crash.
+ */
+export function toConductorError(error: unknown): ConductorError {
+  if (error instanceof ConductorError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (isErrorCode(code)) {
+    const details = (error as { details?: unknown }).details;
+    return new ConductorError(code, typeof message === 'string' ? message : code, isRecord(details) ? details : undefined);
+  }
+  const text = typeof message === 'string' ? message : String(error);
+  return new ConductorError('E_PLUGIN_CRASHED', `transport failure: ${text}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { truncate, validateChildMessage, validateStateOp } from './plugin-protocol';
+
+describe('validateChildMessage', () => {
+  it('accepts every well-formed child message', () => {
+    const valid: unknown[] = [
+      { type: 'ready' },
+      { type: 'init-failed', error: { code: 'E_PLUGIN_ERROR', message: 'x', stack: 's' } },
+      { type: 'response', id: 1, result: { ok: true, value: 1 } },
+      { type: 'response', id: 2, result: { ok: true } },
+      { type: 'response', id: 3, result: { ok: false, error: { code: 'E_NOT_FOUND', message: 'x' } } },
+      { type: 'log', level: 'warn', message: 'x' },
+      { type: 'heartbeat', rss: 1, heapUsed: 2 },
+      { type: 'pong', id: 4 },
+      { type: 'health-result', id: 5, status: 'degraded', message: 'slow' },
+      { type: 'state', id: 6, op: { op: 'get', key: 'k' } },
+      { type: 'outbound-request', id: 7, target: { plugin: 'p' }, payload: 1, timeoutMs: 5, deadline: 9, parentId: 3 },
+    ];
+    for (const message of valid) expect(validateChildMessage(message)).toBeNull();
+  });
+
+  it('names what is wrong with garbage', () => {
+    expect(validateChildMessage('garbage')).toBe('not an object (string)');
+    expect(validateChildMessage(null)).toBe('not an object (null)');
+    expect(validateChildMessage([1])).toBe('not an object (array)');
+    expect(validateChildMessage({})).toBe('no type');
+    expect(validateChildMessage({ type: 'x'.repeat(1000) })).toMatch(/^unknown type "x{64}"$/);
+    expect(validateChildMessage({ type: 'response', id: -1, result: { ok: true } })).toMatch(/response.id/);
+    expect(validateChildMessage({ type: 'response', id: 1.5, result: { ok: true } })).toMatch(/response.id/);
+    expect(validateChildMessage({ type: 'response', id: 1, result: { ok: false, error: { code: 'E_NOPE', message: 'x' } } })).toMatch(/error.code/);
+    expect(validateChildMessage({ type: 'log', level: 'info', message: 42 })).toMatch(/log.message/);
+    expect(validateChildMessage({ type: 'outbound-request', id: 1, target: {}, payload: 1 })).toMatch(/target/);
+    expect(validateChildMessage({ type: 'outbound-request', id: 1, target: { capability: 'c' }, timeoutMs: -1 })).toMatch(/timeoutMs/);
+    expect(validateChildMessage({ type: 'batch', messages: [] })).toMatch(/batch inside a batch/);
+  });
+});
+
+describe('validateStateOp', () => {
+  it('checks each op, naming the field', () => {
+    expect(validateStateOp({ op: 'increment', key: 'k', by: 2 })).toBeNull();
+    expect(validateStateOp({ op: 'keys' })).toBeNull();
+    expect(validateStateOp({ op: 'increment', key: 'k', by: Number.NaN })).toMatch(/op.by/);
+    expect(validateStateOp({ op: 'get', key: 'k'.repeat(2000) })).toMatch(/op.key/);
+    expect(validateStateOp({ op: 'drop' })).toMatch(/op.op/);
+  });
+});
+
+describe('truncate', () => {
+  it('cuts and says so', () => {
+    expect(truncate('abc', 5)).toBe('abc');
+    expect(truncate('abcdef', 3)).toBe('abc… (3 more characters)');
+  });
+});
