@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ describe('RotatingFile', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('appends lines, creating folders, and rotates to .old past the size', () => {
-    const file = new RotatingFile(join(dir, 'plugins', 'echo.log'), { maxBytes: 20 });
+    const file = new RotatingFile(join(dir, 'plugins', 'echo.log'), { maxBytes: 21 });
     file.write('0123456789');
     file.write('abcdefghi');
     expect(readFileSync(file.path, 'utf8')).toBe('0123456789\nabcdefghi\n');
@@ -23,7 +23,9 @@ describe('RotatingFile', () => {
   });
 
   it('never throws when the file cannot be written', () => {
-    const file = new RotatingFile(join('/proc', 'nope', 'x.log'));
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    // A folder path that runs through a plain file cannot be created (ENOTDIR).
+    const file = new RotatingFile(join(dir, 'plain-file', 'sub', 'x.log'));
     expect(() => file.write('line')).not.toThrow();
     expect(existsSync(file.path)).toBe(false);
   });
