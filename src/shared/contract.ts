@@ -88,7 +88,7 @@ export interface CommandResults {
   'plugins:setBounds': PluginSummary;
   'plugins:install': { name: string; version: string; upgradedFrom?: string; plugin: PluginSummary };
   'plugins:uninstall': { name: string; removedState: boolean };
-  'requests:send': { value: unknown; latencyMs: number; plugin: string; instance: string };
+  'requests:send': { value: unknown; latencyMs: number };
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];

@@ -100,6 +100,8 @@ export interface PluginSummary {
   max: number;
   instances: InstanceSummary[];
   queueDepth: number;
+  /** Instances restarted after a crash since the conductor started. */
+  restarts: number;
   metrics: PluginMetrics;
   /** Where the plugin came from. */
   origin: 'bundled' | 'config' | 'data-dir';

@@ -1,3 +1,4 @@
+import { ConductorError } from '../../shared/result';
 /**
  * Test kit for the bridge: a real dispatcher with fixed answers, a real EventHub, a temp renderer
  * directory, a started HttpBridge, an `http.request` helper (fetch cannot set Host) and a `ws`
@@ -53,12 +54,25 @@ export function logEntry(seq: number, message = `line ${seq}`): LogEntry {
 
 const EVENT_FIXTURE: StoredEvent = { id: 1, ts: 1_700_000_000_000, kind: 'startup', source: 'conductor', data: {} };
 
+function notInFixture(): never {
+  throw new ConductorError('E_CONFLICT', 'not part of the bridge test fixture');
+}
+
 export function makeDispatcher(log: Logger): CommandDispatcher {
   const handlers: CommandHandlers = {
     'system:status': () => STATUS_FIXTURE,
     'system:shutdown': () => ({ accepted: true }),
     'logs:query': (args) => ({ entries: [logEntry(1)].slice(0, args.limit), lastSeq: 1 }),
     'events:query': () => ({ events: [EVENT_FIXTURE] }),
+    'plugins:list': () => ({ plugins: [] }),
+    'plugins:get': notInFixture,
+    'plugins:enable': notInFixture,
+    'plugins:disable': notInFixture,
+    'plugins:restart': notInFixture,
+    'plugins:setBounds': notInFixture,
+    'plugins:install': notInFixture,
+    'plugins:uninstall': notInFixture,
+    'requests:send': (args) => ({ value: args.payload, latencyMs: 0 }),
   };
   return new CommandDispatcher(handlers, log);
 }

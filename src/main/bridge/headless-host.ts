@@ -5,6 +5,7 @@ import { dataDirLayout } from '../conductor/data-dir';
 import { runDryRun } from '../conductor/dry-run';
 import { removeRuntimeFile, writeRuntimeFile } from '../conductor/runtime-file';
 import { messageOf } from '../conductor/step-runner';
+import { apiRoutes } from './api-routes';
 import { HttpBridge } from './http-bridge';
 
 export interface HeadlessHostOptions {
@@ -69,6 +70,7 @@ export async function runHeadless(opts: HeadlessHostOptions): Promise<void> {
     events: conductor.events,
     log,
     maxBodyBytes: conductor.config.server.maxBodyBytes,
+    routes: apiRoutes(conductor.dispatcher, conductor.prometheus),
   });
   try {
     await bridge.start();

@@ -11,9 +11,10 @@ import { HealthMonitor } from '../health/health-monitor';
 import { createLogger } from '../logging/create-logger';
 import { LogBus } from '../logging/log-bus';
 import type { Logger } from '../logging/logger';
-import { summarize } from '../plugins/discovery';
+import { summarize, type PluginRoot } from '../plugins/discovery';
 import { PluginDiscoveryService } from '../plugins/plugin-discovery-service';
-import { PluginLoader } from '../plugins/plugin-loader';
+import { PluginManager } from '../plugins/plugin-manager';
+import { PrometheusExporter } from '../router/prometheus-exporter';
 import { Router } from '../router/router';
 import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '../scaler/resource-monitor';
 import { Scaler } from '../scaler/scaler';
@@ -44,6 +45,8 @@ export interface ConductorOptions {
   sampler?: SystemSampler;
   /** Log to the console too. Default true. */
   console?: boolean;
+  /** The built child-side plugin runtime; default: next to the bundle. */
+  pluginRuntimePath?: string;
   /** Replace a step's service (tests inject failing or hanging steps). */
   stepOverrides?: Partial<Record<StepName, (conductor: Conductor) => Service>>;
 }
@@ -72,6 +75,8 @@ export class Conductor {
   readonly dispatcher: CommandDispatcher;
   readonly logBus: LogBus;
   readonly logger: Logger;
+  /** `GET /metrics` (Prometheus text), read from the in-memory figures when scraped. */
+  readonly prometheus: PrometheusExporter;
   private readonly logControl: ReturnType<typeof createLogger>;
   private readonly clock: Clock;
   private readonly internal = new Emitter<ConductorEvents>();
@@ -94,7 +99,7 @@ export class Conductor {
   private scaler: Scaler | null = null;
   private router: Router | null = null;
   private discovery: PluginDiscoveryService | null = null;
-  private loader: PluginLoader | null = null;
+  private manager: PluginManager | null = null;
   private signals: SignalHandlers | null = null;
   private readonly services = new Map<StepName, Service>();
 
@@ -112,6 +117,7 @@ export class Conductor {
     this.logger = this.logControl.logger;
     this.subscriptions.push(this.logBus.onAppended((batch) => this.events.emit('logs:appended', batch)));
     this.dispatcher = new CommandDispatcher(this.handlers(), this.logger.child('contract'));
+    this.prometheus = new PrometheusExporter({ plugins: () => this.manager?.summaries() ?? [] });
   }
 
   get config(): ConductorConfig {
@@ -126,6 +132,15 @@ export class Conductor {
   get dataDir(): string {
     if (!this.dataDirPath) throw new Error('the data dir is not known yet');
     return this.dataDirPath;
+  }
+
+  /** The plugin manager, once step 7 has started. */
+  get plugins(): PluginManager | null {
+    return this.manager;
+  }
+
+  get requestRouter(): Router | null {
+    return this.router;
   }
 
   get state(): LifecycleState {
@@ -230,6 +245,7 @@ export class Conductor {
     if (this.store?.isOpen) {
       try {
         this.flushPendingEvents();
+        this.persistRollups(this.clock.now(), true);
         if (this.lifecycle !== 'failed') this.store.events.append('shutdown.report', 'conductor', { ...report, steps: report.steps.map((s) => ({ ...s })) });
         this.store.close();
       } catch (error) {
@@ -248,7 +264,7 @@ export class Conductor {
 
   status(): StatusSnapshot {
     const plugins =
-      this.loader?.summaries() ?? this.discovery?.result.plugins.map((p) => summarize(p, p.valid ? 'stopped' : 'invalid')) ?? [];
+      this.manager?.summaries() ?? this.discovery?.result.plugins.map((p) => summarize(p, p.valid ? 'stopped' : 'invalid')) ?? [];
     const components = componentsOf(this.timeline, (name) => this.reportOf(name));
     return {
       state: overallState(this.lifecycle, components, plugins),
@@ -303,11 +319,7 @@ export class Conductor {
       make('db', () => this.dbStep()),
       make('discovery', () => {
         const layout = dataDirLayout(this.dataDir);
-        const roots = [
-          ...(this.config.plugins.bundled && this.options.bundledPluginsDir ? [this.options.bundledPluginsDir] : []),
-          ...this.config.plugins.dirs.map((d) => resolve(d)),
-          layout.plugins,
-        ];
+        const roots = pluginRoots(this.config, this.options.bundledPluginsDir ?? null, layout.plugins);
         this.discovery = new PluginDiscoveryService({ roots, strict: this.config.plugins.strict }, this.logger.child('discovery'));
         return this.discovery;
       }),
@@ -321,12 +333,29 @@ export class Conductor {
         return this.scaler;
       }),
       make('router', () => {
-        this.router = new Router(this.clock);
+        this.router = new Router(this.clock, { logger: this.logger.child('router') });
         return this.router;
       }),
       make('plugins', () => {
-        this.loader = new PluginLoader(() => this.discovery?.result.plugins ?? [], this.logger.child('plugins'), () => this.markStatusDirty());
-        return this.loader;
+        const layout = dataDirLayout(this.dataDir);
+        this.manager = new PluginManager({
+          pluginsDir: layout.plugins,
+          logsDir: layout.pluginLogs,
+          discovered: () => this.discovery?.result.plugins ?? [],
+          store: this.store!,
+          router: this.router!,
+          logBus: this.logBus,
+          log: this.logger.child('plugins'),
+          clock: this.clock,
+          record: (kind, source, data) => this.record(kind, source, data),
+          onChange: () => this.markStatusDirty(),
+          envSource: process.env,
+          onCallResult: (plugin, _ok, latencyMs) => this.prometheus.observe(plugin, latencyMs),
+          maxLogFileBytes: this.config.logs.maxFileBytes,
+          ...(this.options.pluginRuntimePath ? { runtimePath: this.options.pluginRuntimePath } : {}),
+        });
+        this.subscriptions.push(this.health!.onTick('metrics', (tick) => this.persistRollups(tick.now, false)));
+        return this.manager;
       }),
       make('signals', () => {
         if (this.options.signals === null) return { start: async () => {}, stop: async () => {} };
@@ -420,6 +449,18 @@ export class Conductor {
     }
   }
 
+  /** Per-minute request rollups, aggregated in memory by the router, written in one batch. */
+  private persistRollups(_now: number, flush: boolean): void {
+    if (!this.router || !this.store?.isOpen) return;
+    const rows = this.router.drainRollup(flush ? { flush: true } : undefined);
+    if (rows.length === 0) return;
+    try {
+      this.store.metrics.writeRollups(rows);
+    } catch (error) {
+      this.logger.warn(`could not store request metrics: ${messageOf(error)}`);
+    }
+  }
+
   private flushPendingEvents(): void {
     if (!this.store?.isOpen || this.pendingEvents.length === 0) return;
     this.store.events.appendMany(this.pendingEvents.splice(0));
@@ -446,6 +487,13 @@ export class Conductor {
 
   // ---- command handlers ----
 
+  private requireManager(): PluginManager {
+    if (!this.manager || this.lifecycle !== 'running') {
+      throw new ConductorError('E_CONFLICT', `plugins cannot be managed while the conductor is ${this.lifecycle}`);
+    }
+    return this.manager;
+  }
+
   private handlers(): CommandHandlers {
     return {
       'system:status': () => this.status(),
@@ -461,6 +509,35 @@ export class Conductor {
         if (!this.store?.isOpen) throw new ConductorError('E_CONFLICT', 'the database is not open');
         return { events: this.store.events.query(args) };
       },
+      'plugins:list': () => ({ plugins: this.status().plugins }),
+      'plugins:get': (args) => this.requireManager().detail(args.name),
+      'plugins:enable': (args) => this.requireManager().enable(args.name),
+      'plugins:disable': (args) => this.requireManager().disable(args.name),
+      'plugins:restart': (args) => this.requireManager().restart(args.name),
+      'plugins:setBounds': (args) => this.requireManager().setBounds(args.name, args.min, args.max),
+      'plugins:install': (args) => this.requireManager().install(args.path),
+      'plugins:uninstall': (args) => this.requireManager().uninstall(args.name, args.removeState),
+      'requests:send': async (args) => {
+        if (!this.router) throw new ConductorError('E_CONFLICT', 'the router is not running');
+        const t0 = performance.now();
+        const value = await this.router.request({
+          ...(args.capability !== undefined ? { capability: args.capability } : {}),
+          ...(args.plugin !== undefined ? { plugin: args.plugin } : {}),
+          payload: args.payload,
+          idempotent: args.idempotent,
+          ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
+        });
+        return { value, latencyMs: Math.round((performance.now() - t0) * 1000) / 1000 };
+      },
     };
   }
+}
+
+/** Plugin folders in precedence order: bundled, configured, the data dir's. */
+export function pluginRoots(config: ConductorConfig, bundledDir: string | null, dataDirPlugins: string): PluginRoot[] {
+  return [
+    ...(config.plugins.bundled && bundledDir ? [{ dir: bundledDir, origin: 'bundled' as const }] : []),
+    ...config.plugins.dirs.map((d) => ({ dir: resolve(d), origin: 'config' as const })),
+    { dir: dataDirPlugins, origin: 'data-dir' as const },
+  ];
 }

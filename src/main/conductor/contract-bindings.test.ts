@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,11 +32,32 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
     { args: { kind: 'lifecycle.step', limit: 3 }, expect: 'ok' },
     { args: { limit: 0 }, expect: 'E_BAD_REQUEST' },
   ],
+  'plugins:list': [{ args: {}, expect: 'ok' }],
+  'plugins:get': [
+    { args: { name: 'echo' }, expect: 'ok' },
+    { args: { name: 'nope' }, expect: 'E_PLUGIN_NOT_FOUND' },
+    { args: { name: 'Not A Name' }, expect: 'E_BAD_REQUEST' },
+  ],
+  'plugins:enable': [{ args: { name: 'nope' }, expect: 'E_PLUGIN_NOT_FOUND' }],
+  'plugins:disable': [{ args: {}, expect: 'E_BAD_REQUEST' }],
+  'plugins:restart': [{ args: { name: 'nope' }, expect: 'E_PLUGIN_NOT_FOUND' }],
+  'plugins:setBounds': [
+    { args: { name: 'echo', min: 3, max: 1 }, expect: 'E_BAD_REQUEST' },
+    { args: { name: 'echo', min: 1 }, expect: 'E_BAD_REQUEST' },
+  ],
+  'plugins:install': [{ args: { path: '' }, expect: 'E_BAD_REQUEST' }],
+  'plugins:uninstall': [{ args: { name: 'echo' }, expect: 'E_CONFLICT' }],
+  'requests:send': [
+    { args: { plugin: 'echo', payload: { hello: 'world' } }, expect: 'ok' },
+    { args: { capability: 'text.echo', payload: [1, 2, 3] }, expect: 'ok' },
+    { args: { capability: 'no.such', payload: 1 }, expect: 'E_NOT_FOUND' },
+    { args: { payload: 1 }, expect: 'E_BAD_REQUEST' },
+  ],
 };
 
 /** Drops what legitimately differs between two calls a moment apart. */
 function comparable(result: Result<unknown>): unknown {
-  return JSON.parse(JSON.stringify(result), (key, value: unknown) => (key === 'uptimeMs' || key === 'system' || key === 'requests' || key === 'components' ? undefined : value));
+  return JSON.parse(JSON.stringify(result), (key, value: unknown) => (key === 'uptimeMs' || key === 'latencyMs' || key === 'plugins' || key === 'events' || key === 'system' || key === 'requests' || key === 'components' ? undefined : value));
 }
 
 describe('contract bindings', () => {
@@ -50,8 +72,13 @@ describe('contract bindings', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'conductor-bindings-'));
+    // One real plugin (a copy of the bundled echo) so requests go through a real instance.
+    const pluginsDir = join(dataDir, 'test-plugins');
+    cpSync(fileURLToPath(new URL('../../../plugins/echo', import.meta.url)), join(pluginsDir, 'echo'), { recursive: true });
+    const config = join(dataDir, 'config.json');
+    writeFileSync(config, JSON.stringify({ plugins: { dirs: [pluginsDir], bundled: false } }));
     conductor = new Conductor({
-      cli: { dataDir, dryRun: false, hidden: false, logLevel: 'warn' },
+      cli: { dataDir, config, dryRun: false, hidden: false, logLevel: 'warn' },
       host: 'headless',
       version: '1.0.0',
       bundledPluginsDir: null,

@@ -25,6 +25,7 @@ export function dataDirLayout(dataDir: string) {
     logs: join(dataDir, 'logs'),
     conductorLog: join(dataDir, 'logs', 'conductor.log'),
     plugins: join(dataDir, 'plugins'),
+    pluginLogs: join(dataDir, 'logs', 'plugins'),
     runtimeFile: join(dataDir, 'runtime.json'),
     lockFile: join(dataDir, 'conductor.lock'),
   };

@@ -5,7 +5,7 @@ import { Store } from '../store/store';
 import { flagsAsConfigLayer } from './cli';
 import { readConfigFile, resolveConfig } from './config';
 import { dataDirLayout, defaultDataDir } from './data-dir';
-import type { ConductorOptions } from './conductor';
+import { pluginRoots, type ConductorOptions } from './conductor';
 import { messageOf } from './step-runner';
 
 export interface DryRunResult {
@@ -48,15 +48,11 @@ export async function runDryRun(options: ConductorOptions): Promise<DryRunResult
     lines.push(`database: ok (${db.path}, schema v${db.schemaVersion})`);
   }
 
-  const roots = [
-    ...(config.plugins.bundled && options.bundledPluginsDir ? [options.bundledPluginsDir] : []),
-    ...config.plugins.dirs.map((d) => resolve(d)),
-    layout.plugins,
-  ];
+  const roots = pluginRoots(config, options.bundledPluginsDir ?? null, layout.plugins);
   const found = discoverPlugins(roots);
   const valid = found.plugins.filter((p) => p.valid);
   const invalid = found.plugins.filter((p) => !p.valid);
-  lines.push(`plugin folders: ${roots.length > 0 ? roots.join(', ') : '(none)'}`);
+  lines.push(`plugin folders: ${roots.map((r) => `${r.dir} (${r.origin})`).join(', ')}`);
   lines.push('', 'Startup steps:');
   STEP_NAMES.forEach((name, i) => lines.push(`  ${i + 1}. ${name} — ${STEP_TITLES[name]}`));
   lines.push('', `Plugins in load order (${valid.length}):`);

@@ -274,6 +274,7 @@ export function summarize(plugin: DiscoveredPlugin, state: PluginSummary['state'
     max: m?.instances.max ?? 0,
     instances: [],
     queueDepth: 0,
+    restarts: 0,
     metrics: { ...NO_METRICS },
     origin: plugin.origin,
   };

@@ -1,11 +1,11 @@
 import type { ComponentReport, HealthReporter } from '../common/health';
 import type { Service } from '../common/service';
 import type { Logger } from '../logging/logger';
-import { discoverPlugins, type DiscoveryResult } from './discovery';
+import { discoverPlugins, type DiscoveryResult, type PluginRoot } from './discovery';
 
 export interface PluginDiscoveryOptions {
   /** Folders to scan, in precedence order (bundled, configured, data dir). */
-  roots: string[];
+  roots: PluginRoot[];
   /** One invalid plugin stops startup (config `plugins.strict`). */
   strict: boolean;
 }
@@ -20,7 +20,7 @@ export class PluginDiscoveryService implements Service, HealthReporter {
   ) {}
 
   get result(): DiscoveryResult {
-    return this.current ?? { plugins: [], problems: [], scanned: this.options.roots };
+    return this.current ?? { plugins: [], problems: [], scanned: this.options.roots.map((r) => r.dir) };
   }
 
   async start(): Promise<void> {

@@ -1,0 +1,572 @@
+import { join } from 'node:path';
+import type { PluginDetail, PluginMetrics, PluginSummary } from '../../shared/domain';
+import { ConductorError } from '../../shared/result';
+import type { Clock } from '../common/clock';
+import type { ComponentReport, HealthReporter } from '../common/health';
+import type { Service, StopOptions } from '../common/service';
+import type { LogBus } from '../logging/log-bus';
+import type { Logger } from '../logging/logger';
+import { RotatingFile } from '../logging/rotating-file';
+import type { Router } from '../router/router';
+import type { Store } from '../store/store';
+import { readPlugin, type DiscoveredPlugin } from './discovery';
+import { createInstance, type ManagedInstance } from './instance';
+import type { InstanceExit, InstanceHost, InstanceLogEntry, StateOp } from './instance-types';
+import { resolvePluginConfig } from './manifest';
+import { installPlugin, uninstallPlugin } from './plugin-installer';
+import { PluginSlot } from './plugin-slot';
+
+export interface PluginManagerOptions {
+  /** `<dataDir>/plugins` (installs go here) and `<dataDir>/logs/plugins` (per-plugin logs). */
+  pluginsDir: string;
+  logsDir: string;
+  discovered: () => readonly DiscoveredPlugin[];
+  store: Store;
+  router: Router;
+  logBus: LogBus;
+  log: Logger;
+  clock: Clock;
+  /** Stores a lifecycle/audit event. */
+  record(kind: string, source: string, data: Record<string, unknown>): void;
+  /** Something a status shows changed. */
+  onChange(): void;
+  /** Where declared env values come from (the conductor's environment, later the secrets store). */
+  envSource?: Record<string, string | undefined>;
+  /** The built child-side runtime; default: next to the bundle. */
+  runtimePath?: string;
+  /** Told of every settled call (Prometheus latency histogram). */
+  onCallResult?(plugin: string, ok: boolean, latencyMs: number): void;
+  /** Per-plugin log file size before rotation. */
+  maxLogFileBytes?: number;
+}
+
+/** Restart backoff after a crash: first ≤ 250 ms, ×1.5 per recent crash, capped (issue 3/7 refines it). */
+const BACKOFF_FIRST_MS = 250;
+const BACKOFF_FACTOR = 1.5;
+const BACKOFF_CAP_MS = 15_000;
+const CRASH_MEMORY_MS = 60_000;
+
+/**
+ * Startup step 7 and plugin management: starts each enabled plugin's instances in dependency
+ * order (a plugin starts only once its dependencies are ready), registers it with the router,
+ * replaces crashed instances, and carries out enable/disable/restart/bounds/install/uninstall.
+ * Stop drains the router (bounded), then stops the plugins in reverse dependency order.
+ */
+export class PluginManager implements Service, HealthReporter {
+  private readonly slots = new Map<string, PluginSlot>();
+  private readonly order: PluginSlot[] = [];
+  private readonly logFiles = new Map<string, RotatingFile>();
+  private stopping = false;
+
+  constructor(private readonly options: PluginManagerOptions) {}
+
+  // ---- lifecycle ----
+
+  async start(): Promise<void> {
+    for (const plugin of this.options.discovered()) this.addSlot(plugin);
+    for (const slot of this.order) {
+      if (slot.state === 'invalid') continue;
+      this.applySavedSettings(slot);
+      this.register(slot);
+      if (!slot.enabled) {
+        this.setState(slot, 'disabled', undefined);
+        continue;
+      }
+      await slot.serialize(() => this.bringUp(slot));
+    }
+    this.options.onChange();
+  }
+
+  async stop(opts: StopOptions = {}): Promise<void> {
+    this.stopping = true;
+    const deadline = opts.deadline ?? this.options.clock.now() + 10_000;
+    for (const slot of this.order) {
+      slot.restartTimer?.dispose();
+      slot.restartTimer = null;
+    }
+    // In-flight requests drain first (bounded: half of this step's time), then instances stop.
+    const drainBy = this.options.clock.now() + Math.max(0, (deadline - this.options.clock.now()) / 2);
+    const drained = await this.options.router.drain(drainBy);
+    if (!drained.drained) this.options.log.warn(`${drained.remaining} request(s) still in flight at the drain deadline`);
+    for (const slot of [...this.order].reverse()) {
+      if (slot.instances.length === 0) continue;
+      this.setState(slot, 'stopping', undefined);
+      await this.stopInstances(slot, [...slot.instances], deadline);
+      this.setState(slot, 'stopped', 'conductor stopped');
+    }
+    for (const slot of this.order) slot.routerRegistration?.dispose();
+  }
+
+  health(): ComponentReport {
+    let running = 0;
+    let problems = 0;
+    for (const slot of this.order) {
+      if (slot.state === 'ready' || slot.state === 'idle') running++;
+      if (slot.state === 'invalid' || slot.state === 'quarantined' || (slot.enabled && slot.state === 'stopped')) problems++;
+    }
+    const message = `${running} of ${this.order.length} plugin(s) running`;
+    return problems > 0 ? { state: 'degraded', message: `${message}, ${problems} with problems` } : { state: 'ready', message };
+  }
+
+  // ---- queries ----
+
+  summaries(): PluginSummary[] {
+    return this.order.map((slot) => this.summaryOf(slot));
+  }
+
+  detail(name: string): PluginDetail {
+    const slot = this.slot(name);
+    const manifest = slot.plugin.manifest;
+    const env = (manifest?.env ?? []).map((e) => ({
+      name: e.name,
+      secret: e.secret,
+      required: e.required,
+      set: this.options.envSource?.[e.name] !== undefined,
+    }));
+    const events = this.options.store.events.query({ limit: 200 }).filter((e) => e.source === `plugin:${slot.name}`).slice(0, 50);
+    return { ...this.summaryOf(slot), config: slot.config, env, events };
+  }
+
+  // ---- management commands ----
+
+  enable(name: string): Promise<PluginSummary> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    return slot.serialize(async () => {
+      this.options.store.pluginSettings.setEnabled(slot.name, true);
+      slot.enabled = true;
+      this.audit(slot, 'plugin.enabled', {});
+      if (slot.instances.length === 0) await this.bringUp(slot);
+      return this.summaryOf(slot);
+    });
+  }
+
+  disable(name: string): Promise<PluginSummary> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    return slot.serialize(async () => {
+      this.options.store.pluginSettings.setEnabled(slot.name, false);
+      slot.enabled = false;
+      slot.restartTimer?.dispose();
+      slot.restartTimer = null;
+      this.audit(slot, 'plugin.disabled', {});
+      this.setState(slot, 'stopping', undefined);
+      await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
+      this.setState(slot, 'disabled', undefined);
+      return this.summaryOf(slot);
+    });
+  }
+
+  /** Rolling: each old instance is replaced by a new one that is ready before the old one drains. */
+  restart(name: string): Promise<PluginSummary> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    if (!slot.enabled) throw new ConductorError('E_CONFLICT', `plugin "${name}" is disabled; enable it instead`);
+    return slot.serialize(async () => {
+      this.audit(slot, 'plugin.restart', { instances: slot.instances.length });
+      await this.rollInstances(slot);
+      return this.summaryOf(slot);
+    });
+  }
+
+  setBounds(name: string, min: number, max: number): Promise<PluginSummary> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    if (min > max) throw new ConductorError('E_BAD_REQUEST', 'min must be ≤ max', { field: 'min' });
+    return slot.serialize(async () => {
+      this.options.store.pluginSettings.setBounds(slot.name, min, max);
+      slot.min = min;
+      slot.max = max;
+      this.audit(slot, 'plugin.bounds', { min, max });
+      if (slot.enabled) await this.fitToBounds(slot);
+      return this.summaryOf(slot);
+    });
+  }
+
+  async install(path: string): Promise<{ name: string; version: string; upgradedFrom?: string; plugin: PluginSummary }> {
+    const installed = installPlugin(path, this.options.pluginsDir);
+    const plugin = readPlugin(installed.dir, 'data-dir');
+    if (!plugin.valid || !plugin.manifest) throw new ConductorError('E_BAD_REQUEST', plugin.reason ?? 'invalid plugin', { field: 'path' });
+    const missing = plugin.manifest.dependsOn.filter((d) => !this.slots.has(d));
+    const existing = this.slots.get(plugin.manifest.name);
+    if (existing) {
+      // Upgrade in place: new code, rolling replacement of the instances.
+      await existing.serialize(async () => {
+        existing.plugin = plugin;
+        existing.reason = undefined;
+        this.audit(existing, 'plugin.upgraded', { from: installed.upgradedFrom ?? null, to: installed.version });
+        if (existing.enabled) {
+          if (existing.instances.length > 0) await this.rollInstances(existing);
+          else await this.bringUp(existing);
+        }
+      });
+      const result = { name: installed.name, version: installed.version, plugin: this.summaryOf(existing) };
+      return installed.upgradedFrom === undefined ? result : { ...result, upgradedFrom: installed.upgradedFrom };
+    }
+    if (missing.length > 0) {
+      plugin.valid = false;
+      plugin.reason = `depends on missing plugin(s) ${missing.map((m) => `"${m}"`).join(', ')}`;
+    }
+    const slot = this.addSlot(plugin);
+    this.audit(slot, 'plugin.installed', { version: installed.version });
+    if (plugin.valid) {
+      this.applySavedSettings(slot);
+      this.register(slot);
+      await slot.serialize(() => (slot.enabled ? this.bringUp(slot) : Promise.resolve(this.setState(slot, 'disabled', undefined))));
+    }
+    this.options.onChange();
+    return { name: installed.name, version: installed.version, plugin: this.summaryOf(slot) };
+  }
+
+  async uninstall(name: string, removeState: boolean): Promise<{ name: string; removedState: boolean }> {
+    const slot = this.slot(name);
+    if (slot.plugin.origin !== 'data-dir') {
+      throw new ConductorError('E_CONFLICT', `plugin "${name}" is ${slot.plugin.origin === 'bundled' ? 'bundled with the app' : 'in a configured folder'}; disable it instead`);
+    }
+    const dependents = this.order.filter((s) => s !== slot && (s.plugin.manifest?.dependsOn ?? []).includes(name) && s.enabled);
+    if (dependents.length > 0) {
+      throw new ConductorError('E_CONFLICT', `plugin "${name}" is needed by ${dependents.map((d) => `"${d.name}"`).join(', ')}; disable or uninstall them first`);
+    }
+    await slot.serialize(async () => {
+      slot.restartTimer?.dispose();
+      this.setState(slot, 'stopping', undefined);
+      await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
+      slot.routerRegistration?.dispose();
+      uninstallPlugin(name, this.options.pluginsDir);
+    });
+    this.slots.delete(name);
+    this.order.splice(this.order.indexOf(slot), 1);
+    if (removeState) {
+      this.options.store.pluginState.clear(name);
+      this.options.store.pluginSettings.delete(name);
+    }
+    this.options.record('plugin.uninstalled', `plugin:${name}`, { removeState });
+    this.options.onChange();
+    return { name, removedState: removeState };
+  }
+
+  // ---- internals ----
+
+  private addSlot(plugin: DiscoveredPlugin): PluginSlot {
+    const slot = new PluginSlot(plugin);
+    if (plugin.manifest && this.slots.has(plugin.manifest.name)) return this.slots.get(plugin.manifest.name)!;
+    if (plugin.manifest) this.slots.set(plugin.manifest.name, slot);
+    else this.slots.set(plugin.dir, slot);
+    this.order.push(slot);
+    return slot;
+  }
+
+  private slot(name: string): PluginSlot {
+    const slot = this.slots.get(name);
+    if (!slot) throw new ConductorError('E_PLUGIN_NOT_FOUND', `no plugin named "${name}"`, { field: 'name' });
+    return slot;
+  }
+
+  private assertValid(slot: PluginSlot): void {
+    if (slot.state === 'invalid' || !slot.plugin.valid) {
+      throw new ConductorError('E_CONFLICT', `plugin "${slot.name}" is invalid: ${slot.reason ?? 'bad manifest'}`);
+    }
+  }
+
+  private applySavedSettings(slot: PluginSlot): void {
+    const saved = this.options.store.pluginSettings.get(slot.name);
+    const m = slot.manifest;
+    slot.enabled = saved?.enabled ?? m.enabled;
+    slot.min = saved?.minInstances ?? m.instances.min;
+    slot.max = saved?.maxInstances ?? m.instances.max;
+    if (slot.min > slot.max) slot.max = slot.min;
+    const config = resolvePluginConfig(m, saved?.config ?? {});
+    if (config.ok) slot.config = config.value as Record<string, unknown>;
+    else {
+      slot.config = {};
+      slot.reason = `config: ${config.error}`;
+    }
+  }
+
+  private register(slot: PluginSlot): void {
+    slot.routerRegistration?.dispose();
+    const m = slot.manifest;
+    slot.routerRegistration = this.options.router.register({
+      name: slot.name,
+      capabilities: m.capabilities,
+      requestTimeoutMs: m.requestTimeoutMs,
+      queueLimit: m.queueLimit,
+      maxConcurrentPerInstance: m.concurrency,
+      instances: () => slot.instances,
+      onDemand: () => this.onDemand(slot),
+      ...(this.options.onCallResult ? { onCallResult: this.callResultHook(slot.name) } : {}),
+    });
+  }
+
+  private callResultHook(name: string) {
+    const report = this.options.onCallResult!;
+    return (_instance: unknown, ok: boolean, latencyMs: number) => report(name, ok, latencyMs);
+  }
+
+  private onDemand(slot: PluginSlot): void {
+    if (this.stopping || !slot.enabled || slot.instances.length > 0 || slot.restartTimer) return;
+    if (slot.state === 'quarantined' || slot.state === 'invalid') return;
+    void slot.serialize(() => this.startInstances(slot, 1));
+  }
+
+  /** Starts `min` instances once every dependency is ready; min 0 leaves the plugin idle. */
+  private async bringUp(slot: PluginSlot): Promise<void> {
+    if (this.stopping) return;
+    const notReady = slot.manifest.dependsOn.filter((dep) => {
+      const s = this.slots.get(dep);
+      return !s || !(s.state === 'ready' || s.state === 'degraded' || s.state === 'idle');
+    });
+    if (notReady.length > 0) {
+      this.setState(slot, 'stopped', `waiting for ${notReady.map((d) => `"${d}"`).join(', ')} to be ready`);
+      return;
+    }
+    const env = this.resolveEnv(slot);
+    if (typeof env === 'string') {
+      this.setState(slot, 'stopped', env);
+      return;
+    }
+    if (slot.reason?.startsWith('config:')) {
+      this.setState(slot, 'stopped', slot.reason);
+      return;
+    }
+    if (slot.min === 0) {
+      this.setState(slot, 'idle', 'scaled to zero; starts on the next request');
+      return;
+    }
+    await this.startInstances(slot, slot.min);
+    // Dependents that were waiting on this plugin can start now.
+    if (slot.readyCount() > 0) {
+      for (const other of this.order) {
+        if (other.enabled && other.state === 'stopped' && other.reason?.startsWith('waiting for') && other.manifest.dependsOn.includes(slot.name)) {
+          void other.serialize(() => this.bringUp(other));
+        }
+      }
+    }
+  }
+
+  private resolveEnv(slot: PluginSlot): Record<string, string> | string {
+    const env: Record<string, string> = {};
+    const source = this.options.envSource ?? {};
+    const missing: string[] = [];
+    for (const e of slot.manifest.env) {
+      const value = source[e.name];
+      if (value !== undefined) env[e.name] = value;
+      else if (e.required) missing.push(e.name);
+    }
+    return missing.length > 0 ? `required env ${missing.join(', ')} not set` : env;
+  }
+
+  /** Starts `count` more instances in parallel; the plugin is ready when at least one is. */
+  private async startInstances(slot: PluginSlot, count: number): Promise<void> {
+    if (count <= 0 || this.stopping) return;
+    if (slot.instances.length === 0) this.setState(slot, 'starting', undefined);
+    const env = this.resolveEnv(slot);
+    if (typeof env === 'string') {
+      this.setState(slot, 'stopped', env);
+      return;
+    }
+    const results = await Promise.allSettled(Array.from({ length: count }, () => this.startOne(slot, env)));
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (slot.readyCount() > 0) {
+      this.setState(slot, 'ready', undefined);
+    } else if (failures.length > 0) {
+      const cause = failures[0]!.reason instanceof Error ? failures[0]!.reason.message : String(failures[0]!.reason);
+      this.setState(slot, 'stopped', `failed to start: ${cause}`);
+      this.scheduleRestart(slot);
+    }
+  }
+
+  private async startOne(slot: PluginSlot, env: Record<string, string>): Promise<ManagedInstance> {
+    const m = slot.manifest;
+    const id = `${slot.name}#${slot.nextInstanceNo++}`;
+    const instance = createInstance({
+      id,
+      plugin: slot.name,
+      dir: slot.plugin.dir,
+      entryPath: slot.plugin.entryPath!,
+      isolation: m.isolation,
+      config: slot.config,
+      env,
+      memoryLimitMb: m.memoryLimitMb,
+      host: this.host,
+      clock: this.options.clock,
+      ...(this.options.runtimePath ? { runtimePath: this.options.runtimePath } : {}),
+    });
+    slot.instances.push(instance);
+    const subs = [
+      instance.onStateChange((state, previous) => {
+        this.options.log.debug(`${id}: ${previous} → ${state}`);
+        this.options.router.instancesChanged(slot.name);
+        this.options.onChange();
+      }),
+      instance.onExit((exit) => this.onInstanceExit(slot, instance, exit)),
+    ];
+    slot.disposables.set(instance, subs);
+    try {
+      await instance.start();
+    } catch (error) {
+      this.forget(slot, instance);
+      this.audit(slot, 'instance.start-failed', { instance: id, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    this.audit(slot, 'instance.started', { instance: id, pid: instance.pid, threadId: instance.threadId });
+    this.options.router.instancesChanged(slot.name);
+    return instance;
+  }
+
+  private forget(slot: PluginSlot, instance: ManagedInstance): void {
+    const at = slot.instances.indexOf(instance);
+    if (at >= 0) slot.instances.splice(at, 1);
+    for (const d of slot.disposables.get(instance) ?? []) d.dispose();
+    slot.disposables.delete(instance);
+    this.options.router.instancesChanged(slot.name);
+  }
+
+  private onInstanceExit(slot: PluginSlot, instance: ManagedInstance, exit: InstanceExit): void {
+    const wasRunning = slot.instances.includes(instance);
+    this.forget(slot, instance);
+    if (exit.expected || !wasRunning) return;
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
+    this.options.log.warn(`${instance.id} crashed (${how})`);
+    this.audit(slot, 'instance.crashed', { instance: instance.id, code: exit.code, signal: exit.signal, lastLines: exit.lastLines.slice(-10) });
+    if (slot.readyCount() === 0) this.setState(slot, 'starting', `instance crashed (${how}); restarting`);
+    this.scheduleRestart(slot);
+    this.options.onChange();
+  }
+
+  /** Replaces a crashed instance after a backoff (first ≤ 250 ms, growing with recent crashes). */
+  private scheduleRestart(slot: PluginSlot): void {
+    if (this.stopping || !slot.enabled || slot.restartTimer) return;
+    const now = this.options.clock.now();
+    slot.crashTimes = slot.crashTimes.filter((t) => now - t < CRASH_MEMORY_MS);
+    slot.crashTimes.push(now);
+    const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * BACKOFF_FACTOR ** (slot.crashTimes.length - 1));
+    slot.restartTimer = this.options.clock.setTimeout(() => {
+      slot.restartTimer = null;
+      slot.restarts++;
+      void slot.serialize(() => this.fitToBounds(slot));
+    }, Math.round(delay * (0.8 + Math.random() * 0.2)));
+  }
+
+  /** Starts instances up to `min` (at least 1 unless idle) and drains those beyond `max`. */
+  private async fitToBounds(slot: PluginSlot): Promise<void> {
+    if (this.stopping || !slot.enabled) return;
+    const running = slot.instances.filter((i) => i.state !== 'draining' && i.state !== 'stopped' && i.state !== 'crashed');
+    if (running.length > slot.max) {
+      const extra = running.slice(slot.max);
+      await this.stopInstances(slot, extra, this.options.clock.now() + 10_000);
+    } else if (running.length < slot.min) {
+      await this.startInstances(slot, slot.min - running.length);
+    } else if (running.length === 0 && slot.min === 0) {
+      this.setState(slot, 'idle', 'scaled to zero; starts on the next request');
+    }
+    if (slot.readyCount() > 0 && slot.state !== 'ready') this.setState(slot, 'ready', undefined);
+  }
+
+  private async rollInstances(slot: PluginSlot): Promise<void> {
+    const old = [...slot.instances];
+    const env = this.resolveEnv(slot);
+    if (typeof env === 'string') throw new ConductorError('E_CONFLICT', env);
+    if (old.length === 0) {
+      await this.startInstances(slot, Math.max(1, slot.min));
+      return;
+    }
+    for (const instance of old) {
+      await this.startOne(slot, env);
+      await this.stopInstances(slot, [instance], this.options.clock.now() + 10_000);
+    }
+    if (slot.readyCount() > 0) this.setState(slot, 'ready', undefined);
+  }
+
+  /** Drain (no new calls, in-flight finish), then stop; bounded by `deadline`. */
+  private async stopInstances(slot: PluginSlot, instances: ManagedInstance[], deadline: number): Promise<void> {
+    for (const i of instances) i.drain();
+    this.options.router.instancesChanged(slot.name);
+    await Promise.all(
+      instances.map(async (i) => {
+        const drainBy = Math.min(deadline, this.options.clock.now() + 5_000);
+        await waitFor(() => i.inFlight === 0, drainBy, this.options.clock);
+        await i.stop({ deadline });
+        this.audit(slot, 'instance.stopped', { instance: i.id });
+        this.forget(slot, i);
+      }),
+    );
+  }
+
+  private setState(slot: PluginSlot, state: PluginSummary['state'], reason: string | undefined): void {
+    if (slot.state === state && slot.reason === reason) return;
+    const previous = slot.state;
+    slot.state = state;
+    slot.reason = reason;
+    if (previous !== state) {
+      const data: Record<string, unknown> = { from: previous, to: state };
+      if (reason !== undefined) data.reason = reason;
+      this.options.record('plugin.state', `plugin:${slot.name}`, data);
+    }
+    this.options.onChange();
+  }
+
+  private audit(slot: PluginSlot, kind: string, data: Record<string, unknown>): void {
+    this.options.record(kind, `plugin:${slot.name}`, data);
+  }
+
+  private summaryOf(slot: PluginSlot): PluginSummary {
+    const m = this.options.router.pluginMetrics(slot.name);
+    const metrics: PluginMetrics = m
+      ? { ratePerSec: m.ratePerSec, errorRate: m.total > 0 ? m.errors / m.total : 0, p50Ms: m.p50Ms, p99Ms: m.p99Ms, total: m.total, errors: m.errors }
+      : { ratePerSec: 0, errorRate: 0, p50Ms: null, p99Ms: null, total: 0, errors: 0 };
+    return slot.summary(metrics, m?.queueDepth ?? 0);
+  }
+
+  // ---- what instances get from main ----
+
+  private readonly host: InstanceHost = {
+    log: (entry: InstanceLogEntry) => {
+      this.options.logBus.append({ ts: entry.ts, level: entry.level, source: `plugin:${entry.plugin}`, message: entry.message, plugin: entry.plugin, instance: entry.instance });
+      let file = this.logFiles.get(entry.plugin);
+      if (!file) {
+        file = new RotatingFile(join(this.options.logsDir, `${entry.plugin}.log`), this.options.maxLogFileBytes ? { maxBytes: this.options.maxLogFileBytes } : {});
+        this.logFiles.set(entry.plugin, file);
+      }
+      file.write(`${new Date(entry.ts).toISOString()} ${entry.level.padEnd(5)} [${entry.instance}] ${entry.message}`);
+    },
+    state: async (plugin: string, op: StateOp) => {
+      const repo = this.options.store.pluginState;
+      switch (op.op) {
+        case 'get':
+          return repo.get(plugin, op.key);
+        case 'set':
+          repo.set(plugin, op.key, op.value);
+          return null;
+        case 'delete':
+          return repo.delete(plugin, op.key);
+        case 'increment':
+          return repo.increment(plugin, op.key, op.by);
+        case 'compareAndSet':
+          return repo.compareAndSet(plugin, op.key, op.expected, op.value);
+        case 'keys':
+          return repo.keys(plugin, op.prefix);
+      }
+    },
+    request: (_from, target, payload, opts) =>
+      this.options.router.request({
+        ...(target.capability !== undefined ? { capability: target.capability } : {}),
+        ...(target.plugin !== undefined ? { plugin: target.plugin } : {}),
+        payload,
+        deadline: opts.deadline,
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      }),
+  };
+}
+
+/** Resolves when `check()` holds or the deadline passes, re-checking on short clock timers. */
+function waitFor(check: () => boolean, deadline: number, clock: Clock): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = () => {
+      if (check() || clock.now() >= deadline) return resolve();
+      clock.setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+

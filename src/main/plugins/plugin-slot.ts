@@ -1,0 +1,105 @@
+import type { InstanceSummary, PluginMetrics, PluginState, PluginSummary } from '../../shared/domain';
+import type { Disposable } from '../common/disposable';
+import type { RoutableInstance } from './instance-types';
+import type { DiscoveredPlugin } from './discovery';
+import type { ManagedInstance } from './instance';
+import type { PluginManifest } from './manifest';
+
+/** Everything the manager keeps about one plugin: its manifest, state, bounds and instances. */
+export class PluginSlot {
+  state: PluginState;
+  reason: string | undefined;
+  enabled: boolean;
+  min: number;
+  max: number;
+  config: Record<string, unknown> = {};
+  /** Running (or starting/draining) instances; the router reads this very array. */
+  readonly instances: ManagedInstance[] = [];
+  readonly disposables = new Map<ManagedInstance, Disposable[]>();
+  nextInstanceNo = 1;
+  /** Unexpected exits, as clock times, for the restart backoff. */
+  crashTimes: number[] = [];
+  restartTimer: Disposable | null = null;
+  /** Instances restarted after a crash, for status and /metrics. */
+  restarts = 0;
+  routerRegistration: Disposable | null = null;
+  /** Serialises management operations (enable, restart, bounds…) on this plugin. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(public plugin: DiscoveredPlugin) {
+    const m = plugin.manifest;
+    this.state = plugin.valid ? 'stopped' : 'invalid';
+    this.reason = plugin.reason;
+    this.enabled = m?.enabled ?? false;
+    this.min = m?.instances.min ?? 0;
+    this.max = m?.instances.max ?? 1;
+  }
+
+  get name(): string {
+    return this.plugin.manifest?.name ?? this.plugin.dir;
+  }
+
+  get manifest(): PluginManifest {
+    if (!this.plugin.manifest) throw new Error(`plugin at ${this.plugin.dir} has no valid manifest`);
+    return this.plugin.manifest;
+  }
+
+  get routable(): readonly RoutableInstance[] {
+    return this.instances;
+  }
+
+  /** Runs `fn` after every earlier operation on this plugin has finished. */
+  serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  readyCount(): number {
+    let n = 0;
+    for (const i of this.instances) if (i.state === 'ready' || i.state === 'degraded') n++;
+    return n;
+  }
+
+  instanceSummaries(): InstanceSummary[] {
+    return this.instances.map((i) => ({
+      id: i.id,
+      pid: i.pid,
+      threadId: i.threadId,
+      state: i.state,
+      startedAt: i.startedAt,
+      inFlight: i.inFlight,
+      served: i.served,
+      errors: i.errors,
+    }));
+  }
+
+  summary(metrics: PluginMetrics, queueDepth: number): PluginSummary {
+    const m = this.plugin.manifest;
+    const summary: PluginSummary = {
+      name: this.name,
+      version: m?.version ?? '?',
+      description: m?.description ?? '',
+      state: this.state,
+      dir: this.plugin.dir,
+      runtime: m?.runtime ?? 'node',
+      isolation: m?.isolation ?? 'process',
+      capabilities: m?.capabilities ?? [],
+      dependsOn: m?.dependsOn ?? [],
+      required: m?.required ?? false,
+      enabled: this.enabled,
+      min: this.min,
+      max: this.max,
+      instances: this.instanceSummaries(),
+      queueDepth,
+      restarts: this.restarts,
+      metrics,
+      origin: this.plugin.origin,
+    };
+    if (this.reason !== undefined) summary.reason = this.reason;
+    return summary;
+  }
+}
