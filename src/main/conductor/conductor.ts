@@ -329,7 +329,16 @@ export class Conductor {
       }),
       make('scaler', () => {
         const resources = new ResourceMonitor(this.options.sampler ?? systemInformationSampler, this.clock);
-        this.scaler = new Scaler(this.health!, resources, this.logger.child('scaler'), () => this.markStatusDirty());
+        this.scaler = new Scaler(this.health!, resources, this.logger.child('scaler'), () => this.markStatusDirty(), this.clock, (plugin, decision) => {
+          this.record('scaling.decision', `plugin:${plugin}`, {
+            desired: decision.desired,
+            previous: decision.previous,
+            blocked: decision.blocked ?? false,
+            reason: decision.reason,
+            inputs: { ...decision.inputs },
+          });
+          this.markStatusDirty();
+        });
         return this.scaler;
       }),
       make('router', () => {
