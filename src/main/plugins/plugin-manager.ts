@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { PluginDetail, PluginMetrics, PluginSummary } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import type { Clock } from '../common/clock';
+import { toDisposable, type Disposable } from '../common/disposable';
 import type { ComponentReport, HealthReporter } from '../common/health';
 import type { Service, StopOptions } from '../common/service';
 import type { LogBus } from '../logging/log-bus';
@@ -12,7 +13,7 @@ import type { Store } from '../store/store';
 import { readPlugin, type DiscoveredPlugin } from './discovery';
 import { createInstance, type ManagedInstance } from './instance';
 import type { InstanceExit, InstanceHost, InstanceLogEntry, StateOp } from './instance-types';
-import { resolvePluginConfig } from './manifest';
+import { resolvePluginConfig, type PluginManifest } from './manifest';
 import { installPlugin, uninstallPlugin } from './plugin-installer';
 import { PluginSlot } from './plugin-slot';
 
@@ -57,8 +58,12 @@ export class PluginManager implements Service, HealthReporter {
   private readonly order: PluginSlot[] = [];
   private readonly logFiles = new Map<string, RotatingFile>();
   private stopping = false;
+  /** The instances' clock: their deadline timers never fire before the deadline. */
+  private readonly instanceClock: Clock;
 
-  constructor(private readonly options: PluginManagerOptions) {}
+  constructor(private readonly options: PluginManagerOptions) {
+    this.instanceClock = punctualClock(options.clock);
+  }
 
   // ---- lifecycle ----
 
@@ -67,11 +72,11 @@ export class PluginManager implements Service, HealthReporter {
     for (const slot of this.order) {
       if (slot.state === 'invalid') continue;
       this.applySavedSettings(slot);
-      this.register(slot);
       if (!slot.enabled) {
         this.setState(slot, 'disabled', undefined);
         continue;
       }
+      this.register(slot);
       await slot.serialize(() => this.bringUp(slot));
     }
     this.options.onChange();
@@ -136,6 +141,7 @@ export class PluginManager implements Service, HealthReporter {
       this.options.store.pluginSettings.setEnabled(slot.name, true);
       slot.enabled = true;
       this.audit(slot, 'plugin.enabled', {});
+      if (!slot.routerRegistration) this.register(slot);
       if (slot.instances.length === 0) await this.bringUp(slot);
       return this.summaryOf(slot);
     });
@@ -150,6 +156,9 @@ export class PluginManager implements Service, HealthReporter {
       slot.restartTimer?.dispose();
       slot.restartTimer = null;
       this.audit(slot, 'plugin.disabled', {});
+      // A disabled plugin is not routable: its requests fail at once (E_PLUGIN_NOT_FOUND / E_NOT_FOUND)
+      // instead of queueing until their deadline. Calls already sent finish while the instances drain.
+      this.unregister(slot);
       this.setState(slot, 'stopping', undefined);
       await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
       this.setState(slot, 'disabled', undefined);
@@ -192,10 +201,13 @@ export class PluginManager implements Service, HealthReporter {
     if (existing) {
       // Upgrade in place: new code, rolling replacement of the instances.
       await existing.serialize(async () => {
+        const before = existing.plugin.manifest;
         existing.plugin = plugin;
         existing.reason = undefined;
         this.audit(existing, 'plugin.upgraded', { from: installed.upgradedFrom ?? null, to: installed.version });
         if (existing.enabled) {
+          // New capabilities, timeout, queue or concurrency take effect with the new version.
+          if (!existing.routerRegistration || routingChanged(before, plugin.manifest!)) this.register(existing);
           if (existing.instances.length > 0) await this.rollInstances(existing);
           else await this.bringUp(existing);
         }
@@ -211,7 +223,7 @@ export class PluginManager implements Service, HealthReporter {
     this.audit(slot, 'plugin.installed', { version: installed.version });
     if (plugin.valid) {
       this.applySavedSettings(slot);
-      this.register(slot);
+      if (slot.enabled) this.register(slot);
       await slot.serialize(() => (slot.enabled ? this.bringUp(slot) : Promise.resolve(this.setState(slot, 'disabled', undefined))));
     }
     this.options.onChange();
@@ -231,7 +243,7 @@ export class PluginManager implements Service, HealthReporter {
       slot.restartTimer?.dispose();
       this.setState(slot, 'stopping', undefined);
       await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
-      slot.routerRegistration?.dispose();
+      this.unregister(slot);
       uninstallPlugin(name, this.options.pluginsDir);
     });
     this.slots.delete(name);
@@ -249,8 +261,10 @@ export class PluginManager implements Service, HealthReporter {
 
   private addSlot(plugin: DiscoveredPlugin): PluginSlot {
     const slot = new PluginSlot(plugin);
-    if (plugin.manifest && this.slots.has(plugin.manifest.name)) return this.slots.get(plugin.manifest.name)!;
-    if (plugin.manifest) this.slots.set(plugin.manifest.name, slot);
+    const name = plugin.manifest?.name;
+    if (name !== undefined && plugin.valid && this.slots.has(name)) return this.slots.get(name)!;
+    // An invalid duplicate of a name already taken is still listed (keyed by its folder), with discovery's reason.
+    if (name !== undefined && !this.slots.has(name)) this.slots.set(name, slot);
     else this.slots.set(plugin.dir, slot);
     this.order.push(slot);
     return slot;
@@ -296,6 +310,11 @@ export class PluginManager implements Service, HealthReporter {
       onDemand: () => this.onDemand(slot),
       ...(this.options.onCallResult ? { onCallResult: this.callResultHook(slot.name) } : {}),
     });
+  }
+
+  private unregister(slot: PluginSlot): void {
+    slot.routerRegistration?.dispose();
+    slot.routerRegistration = null;
   }
 
   private callResultHook(name: string) {
@@ -359,7 +378,9 @@ export class PluginManager implements Service, HealthReporter {
   /** Starts `count` more instances in parallel; the plugin is ready when at least one is. */
   private async startInstances(slot: PluginSlot, count: number): Promise<void> {
     if (count <= 0 || this.stopping) return;
-    if (slot.instances.length === 0) this.setState(slot, 'starting', undefined);
+    // A retry keeps the last failure visible until an instance is ready.
+    const lastFailure = slot.reason?.startsWith('failed to start') || slot.reason?.startsWith('instance crashed') ? slot.reason : undefined;
+    if (slot.instances.length === 0) this.setState(slot, 'starting', lastFailure);
     const env = this.resolveEnv(slot);
     if (typeof env === 'string') {
       this.setState(slot, 'stopped', env);
@@ -389,7 +410,7 @@ export class PluginManager implements Service, HealthReporter {
       env,
       memoryLimitMb: m.memoryLimitMb,
       host: this.host,
-      clock: this.options.clock,
+      clock: this.instanceClock,
       ...(this.options.runtimePath ? { runtimePath: this.options.runtimePath } : {}),
     });
     slot.instances.push(instance);
@@ -511,7 +532,8 @@ export class PluginManager implements Service, HealthReporter {
   }
 
   private summaryOf(slot: PluginSlot): PluginSummary {
-    const m = this.options.router.pluginMetrics(slot.name);
+    // An invalid duplicate shares its name with the plugin that serves: none of the figures are its.
+    const m = slot.plugin.valid ? this.options.router.pluginMetrics(slot.name) : null;
     const metrics: PluginMetrics = m
       ? { ratePerSec: m.ratePerSec, errorRate: m.total > 0 ? m.errors / m.total : 0, p50Ms: m.p50Ms, p99Ms: m.p99Ms, total: m.total, errors: m.errors }
       : { ratePerSec: 0, errorRate: 0, p50Ms: null, p99Ms: null, total: 0, errors: 0 };
@@ -557,6 +579,40 @@ export class PluginManager implements Service, HealthReporter {
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       }),
   };
+}
+
+/**
+ * `clock` whose timeouts never run before `clock.now()` has reached their time: a system timer may
+ * fire a millisecond early against the wall clock that deadlines are written in, and an instance
+ * must not answer E_TIMEOUT before the deadline (the router guards its own timers the same way).
+ */
+function punctualClock(clock: Clock): Clock {
+  return {
+    now: () => clock.now(),
+    setInterval: (fn, ms) => clock.setInterval(fn, ms),
+    setTimeout(fn, ms) {
+      const due = clock.now() + ms;
+      let timer: Disposable;
+      const fire = () => {
+        const early = due - clock.now();
+        if (early > 0) timer = clock.setTimeout(fire, early);
+        else fn();
+      };
+      timer = clock.setTimeout(fire, ms);
+      return toDisposable(() => timer.dispose());
+    },
+  };
+}
+
+/** Whether an upgrade changes what the router was told at registration. */
+function routingChanged(before: PluginManifest | null, after: PluginManifest): boolean {
+  if (!before) return true;
+  return (
+    before.capabilities.join('\n') !== after.capabilities.join('\n') ||
+    before.requestTimeoutMs !== after.requestTimeoutMs ||
+    before.queueLimit !== after.queueLimit ||
+    before.concurrency !== after.concurrency
+  );
 }
 
 /** Resolves when `check()` holds or the deadline passes, re-checking on short clock timers. */

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { InstanceSummary, PluginMetrics, PluginState, PluginSummary } from '../../shared/domain';
 import type { Disposable } from '../common/disposable';
 import type { RoutableInstance } from './instance-types';
@@ -35,8 +36,9 @@ export class PluginSlot {
     this.max = m?.instances.max ?? 1;
   }
 
+  /** The manifest's name; without a readable manifest the folder's name, as discovery's summary shows it. */
   get name(): string {
-    return this.plugin.manifest?.name ?? this.plugin.dir;
+    return this.plugin.manifest?.name ?? basename(this.plugin.dir);
   }
 
   get manifest(): PluginManifest {
