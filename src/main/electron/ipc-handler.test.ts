@@ -26,11 +26,28 @@ function setup() {
   return { handler, calls };
 }
 
+/** The smallest valid arguments of each command (the table covers every command in the map). */
+const VALID_ARGS: Record<CommandName, unknown> = {
+  'system:status': {},
+  'system:shutdown': {},
+  'logs:query': {},
+  'events:query': {},
+  'plugins:list': {},
+  'plugins:get': { name: 'echo' },
+  'plugins:enable': { name: 'echo' },
+  'plugins:disable': { name: 'echo' },
+  'plugins:restart': { name: 'echo' },
+  'plugins:setBounds': { name: 'echo', min: 1, max: 2 },
+  'plugins:install': { path: '/tmp/plugin' },
+  'plugins:uninstall': { name: 'echo' },
+  'requests:send': { plugin: 'echo', payload: 1 },
+};
+
 describe('createIpcInvokeHandler', () => {
   describe.each(COMMAND_NAMES)('%s', (command) => {
     it('dispatches a call from the trusted renderer and returns the envelope', async () => {
       const { handler, calls } = setup();
-      const result = await handler({ senderFrame: { url: TRUSTED_URL } }, command, {});
+      const result = await handler({ senderFrame: { url: TRUSTED_URL } }, command, VALID_ARGS[command]);
       expect(result).toEqual({ ok: true, value: { handledBy: command } });
       expect(calls).toHaveLength(1);
       expect(calls[0]!.command).toBe(command);
@@ -39,7 +56,7 @@ describe('createIpcInvokeHandler', () => {
 
     it('refuses an untrusted frame with E_FORBIDDEN without dispatching', async () => {
       const { handler, calls } = setup();
-      const result = await handler({ senderFrame: { url: 'https://evil.example/index.html' } }, command, {});
+      const result = await handler({ senderFrame: { url: 'https://evil.example/index.html' } }, command, VALID_ARGS[command]);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('E_FORBIDDEN');
       expect(calls).toHaveLength(0);
@@ -47,7 +64,7 @@ describe('createIpcInvokeHandler', () => {
 
     it('refuses a call with no sender frame with E_FORBIDDEN without dispatching', async () => {
       const { handler, calls } = setup();
-      const result = await handler({ senderFrame: null }, command, {});
+      const result = await handler({ senderFrame: null }, command, VALID_ARGS[command]);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('E_FORBIDDEN');
       expect(calls).toHaveLength(0);

@@ -305,7 +305,11 @@ export class Router implements Service, HealthReporter {
     }
     if (!p.settled) {
       if (error === null) this.settle(p, null, result);
-      else if (!this.retry(p, instance, error)) this.settle(p, error);
+      else if (error.code !== 'E_TIMEOUT' && this.clock.now() >= p.deadline) {
+        // A failure that arrives at or after the deadline is the deadline's doing (e.g. a fan-out
+        // plugin whose inner calls timed out first): the caller gets E_TIMEOUT, not the echo of it.
+        this.settle(p, new ConductorError('E_TIMEOUT', `deadline passed (${error.code}: ${error.message})`));
+      } else if (!this.retry(p, instance, error)) this.settle(p, error);
     }
     this.pump(entry);
   }

@@ -12,14 +12,12 @@ const OUTER_TIMEOUT_MS = 500;
 const SLOW_ITEMS = { items: [{ ms: 20_000 }, { ms: 20_000 }, { ms: 20_000 }] };
 
 /**
- * KNOWN BUG (router.ts, reported to the lead): the inner calls time out at the very deadline of the
- * outer one; when fanout's answer to that (E_PLUGIN_ERROR — a plugin may not answer E_TIMEOUT)
- * reaches the router before the outer deadline's own timer fires, the caller gets E_PLUGIN_ERROR
- * instead of E_TIMEOUT (~1 in 5 under load). Fix: in Router.attemptDone, a failure arriving at or
- * after the request's deadline is answered E_TIMEOUT. Until then this is tolerated here, and the
- * strict check below is skipped; flip STRICT_OUTER_TIMEOUT to true with the fix.
+ * The inner calls time out at the very deadline of the outer one; fanout's answer to that
+ * (E_PLUGIN_ERROR — a plugin may not answer E_TIMEOUT) can reach the router before the outer
+ * deadline's own timer fires. The router answers any failure at or after the deadline with
+ * E_TIMEOUT (Router.attemptDone), so the caller always sees E_TIMEOUT.
  */
-const STRICT_OUTER_TIMEOUT = false;
+const STRICT_OUTER_TIMEOUT = true;
 const OUTER_CODES = STRICT_OUTER_TIMEOUT ? ['E_TIMEOUT'] : ['E_TIMEOUT', 'E_PLUGIN_ERROR'];
 
 describe('fanout (nested requests and the outer deadline)', () => {
