@@ -42,6 +42,8 @@ export const commandArgs = {
   'plugins:disable': z.strictObject({ name: pluginName }),
   /** Rolling: a new instance is ready before an old one drains, so ≥ 2 instances keep serving. */
   'plugins:restart': z.strictObject({ name: pluginName }),
+  /** A quarantined plugin (crash loop) starts again, with a fresh backoff and crash count. */
+  'plugins:retry': z.strictObject({ name: pluginName }),
   'plugins:setBounds': z
     .strictObject({
       name: pluginName,
@@ -85,6 +87,7 @@ export interface CommandResults {
   'plugins:enable': PluginSummary;
   'plugins:disable': PluginSummary;
   'plugins:restart': PluginSummary;
+  'plugins:retry': PluginSummary;
   'plugins:setBounds': PluginSummary;
   'plugins:install': { name: string; version: string; upgradedFrom?: string; plugin: PluginSummary };
   'plugins:uninstall': { name: string; removedState: boolean };

@@ -71,6 +71,31 @@ export interface InstanceSummary {
   inFlight: number;
   served: number;
   errors: number;
+  /** The circuit breaker of the instance's slot (a replacement inherits its slot's breaker). */
+  breaker: 'closed' | 'open' | 'halfOpen';
+}
+
+/** Why a plugin was quarantined (crash loop): the crash that tripped it. */
+export interface QuarantineCause {
+  /** In words: "5 crashes in 4.2 s (limit: 5 within 60 s); last: exit code 1 …". */
+  reason: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** Last lines the instance printed or logged, newest last. */
+  lastLines: string[];
+  /** Highest RSS seen for the instance, bytes (null when never sampled). */
+  peakRssBytes: number | null;
+  /** Clock time of the crash that tripped it. */
+  at: number;
+}
+
+/** The scaler's latest decision that changed the count (or was blocked). */
+export interface ScalingSummary {
+  at: number;
+  desired: number;
+  previous: number;
+  reason: string;
+  blocked: boolean;
 }
 
 export interface PluginMetrics {
@@ -107,6 +132,10 @@ export interface PluginSummary {
   origin: 'bundled' | 'config' | 'data-dir';
   /** Why the plugin is invalid, stopped or quarantined, in words. */
   reason?: string;
+  /** Set while quarantined (crash loop); cleared by `plugins:retry`. */
+  quarantine?: QuarantineCause;
+  /** The scaler's latest decision for this plugin. */
+  lastScaling?: ScalingSummary;
 }
 
 export interface PluginDetail extends PluginSummary {

@@ -69,6 +69,7 @@ export function makeDispatcher(log: Logger): CommandDispatcher {
     'plugins:enable': notInFixture,
     'plugins:disable': notInFixture,
     'plugins:restart': notInFixture,
+    'plugins:retry': notInFixture,
     'plugins:setBounds': notInFixture,
     'plugins:install': notInFixture,
     'plugins:uninstall': notInFixture,

@@ -8,6 +8,7 @@ import { Emitter } from '../common/emitter';
 import { reportsHealth, type ComponentReport } from '../common/health';
 import type { Service } from '../common/service';
 import { HealthMonitor } from '../health/health-monitor';
+import { ProbeHistory } from '../health/probe-history';
 import { createLogger } from '../logging/create-logger';
 import { LogBus } from '../logging/log-bus';
 import type { Logger } from '../logging/logger';
@@ -18,6 +19,8 @@ import { PrometheusExporter } from '../router/prometheus-exporter';
 import { Router } from '../router/router';
 import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '../scaler/resource-monitor';
 import { Scaler } from '../scaler/scaler';
+import type { ScalingPolicyOptions } from '../scaler/scaling-policy';
+import type { PluginHealthTuning } from '../plugins/plugin-health';
 import { Store } from '../store/store';
 import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
@@ -47,6 +50,10 @@ export interface ConductorOptions {
   console?: boolean;
   /** The built child-side plugin runtime; default: next to the bundle. */
   pluginRuntimePath?: string;
+  /** Test hook: scaling policy options (short stabilisation/cooldown windows). */
+  scalerPolicy?: Partial<ScalingPolicyOptions>;
+  /** Test hook: breaker/backoff/memory tuning the manifest does not carry. */
+  pluginHealth?: PluginHealthTuning;
   /** Replace a step's service (tests inject failing or hanging steps). */
   stepOverrides?: Partial<Record<StepName, (conductor: Conductor) => Service>>;
 }
@@ -102,6 +109,8 @@ export class Conductor {
   private manager: PluginManager | null = null;
   private signals: SignalHandlers | null = null;
   private readonly services = new Map<StepName, Service>();
+  /** Probe changes and per-minute rollups, drained into SQLite on the health tick. */
+  private readonly probeHistory = new ProbeHistory();
 
   constructor(private readonly options: ConductorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -337,8 +346,9 @@ export class Conductor {
             reason: decision.reason,
             inputs: { ...decision.inputs },
           });
+          this.manager?.noteScalingDecision(plugin, decision);
           this.markStatusDirty();
-        });
+        }, { policy: this.options.scalerPolicy ?? {} });
         return this.scaler;
       }),
       make('router', () => {
@@ -362,9 +372,22 @@ export class Conductor {
           onCallResult: (plugin, _ok, latencyMs) => this.prometheus.observe(plugin, latencyMs),
           maxLogFileBytes: this.config.logs.maxFileBytes,
           ...(this.options.pluginRuntimePath ? { runtimePath: this.options.pluginRuntimePath } : {}),
+          healthTick: this.health!,
+          probeHistory: this.probeHistory,
+          ...(this.options.pluginHealth ? { healthTuning: this.options.pluginHealth } : {}),
         });
         this.subscriptions.push(this.health!.onTick('metrics', (tick) => this.persistRollups(tick.now, false)));
-        return this.manager;
+        // The scaler acts on the manager once plugins load; detached when the step stops.
+        const manager = this.manager;
+        const attached = this.scaler?.attach(manager);
+        return {
+          start: () => manager.start(),
+          stop: async (opts) => {
+            attached?.dispose();
+            await manager.stop(opts);
+          },
+          health: () => manager.health(),
+        } satisfies Service & { health(): ComponentReport };
       }),
       make('signals', () => {
         if (this.options.signals === null) return { start: async () => {}, stop: async () => {} };
@@ -458,9 +481,21 @@ export class Conductor {
     }
   }
 
-  /** Per-minute request rollups, aggregated in memory by the router, written in one batch. */
-  private persistRollups(_now: number, flush: boolean): void {
-    if (!this.router || !this.store?.isOpen) return;
+  /**
+   * Per-minute request rollups, aggregated in memory by the router, and probe history (changes,
+   * per-minute rollups), each written in one batch.
+   */
+  private persistRollups(now: number, flush: boolean): void {
+    if (!this.store?.isOpen) return;
+    const probes = this.probeHistory.drain(now, flush);
+    if (probes.length > 0) {
+      try {
+        this.store.probeHistory.writeMany(probes);
+      } catch (error) {
+        this.logger.warn(`could not store probe history: ${messageOf(error)}`);
+      }
+    }
+    if (!this.router) return;
     const rows = this.router.drainRollup(flush ? { flush: true } : undefined);
     if (rows.length === 0) return;
     try {
@@ -523,6 +558,7 @@ export class Conductor {
       'plugins:enable': (args) => this.requireManager().enable(args.name),
       'plugins:disable': (args) => this.requireManager().disable(args.name),
       'plugins:restart': (args) => this.requireManager().restart(args.name),
+      'plugins:retry': (args) => this.requireManager().retry(args.name),
       'plugins:setBounds': (args) => this.requireManager().setBounds(args.name, args.min, args.max),
       'plugins:install': (args) => this.requireManager().install(args.path),
       'plugins:uninstall': (args) => this.requireManager().uninstall(args.name, args.removeState),

@@ -41,6 +41,7 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
   'plugins:enable': [{ args: { name: 'nope' }, expect: 'E_PLUGIN_NOT_FOUND' }],
   'plugins:disable': [{ args: {}, expect: 'E_BAD_REQUEST' }],
   'plugins:restart': [{ args: { name: 'nope' }, expect: 'E_PLUGIN_NOT_FOUND' }],
+  'plugins:retry': [{ args: { name: 'nope' }, expect: 'E_PLUGIN_NOT_FOUND' }],
   'plugins:setBounds': [
     { args: { name: 'echo', min: 3, max: 1 }, expect: 'E_BAD_REQUEST' },
     { args: { name: 'echo', min: 1 }, expect: 'E_BAD_REQUEST' },

@@ -37,6 +37,7 @@ const VALID_ARGS: Record<CommandName, unknown> = {
   'plugins:enable': { name: 'echo' },
   'plugins:disable': { name: 'echo' },
   'plugins:restart': { name: 'echo' },
+  'plugins:retry': { name: 'echo' },
   'plugins:setBounds': { name: 'echo', min: 1, max: 2 },
   'plugins:install': { path: '/tmp/plugin' },
   'plugins:uninstall': { name: 'echo' },

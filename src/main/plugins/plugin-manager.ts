@@ -1,20 +1,29 @@
 import { join } from 'node:path';
 import type { PluginDetail, PluginMetrics, PluginSummary } from '../../shared/domain';
+import type { ErrorCode } from '../../shared/result';
 import { ConductorError } from '../../shared/result';
 import type { Clock } from '../common/clock';
 import { toDisposable, type Disposable } from '../common/disposable';
 import type { ComponentReport, HealthReporter } from '../common/health';
+import type { CrashCause } from '../health/crash-loop-detector';
+import type { TickHandler } from '../health/health-monitor';
+import type { ProbeHistory } from '../health/probe-history';
 import type { Service, StopOptions } from '../common/service';
 import type { LogBus } from '../logging/log-bus';
 import type { Logger } from '../logging/logger';
 import { RotatingFile } from '../logging/rotating-file';
+import type { RoutableInstance } from './instance-types';
 import type { Router } from '../router/router';
+import type { ScalingDecision } from '../scaler/scaling-policy';
+import type { ScalingTarget } from '../scaler/scaler';
 import type { Store } from '../store/store';
 import { readPlugin, type DiscoveredPlugin } from './discovery';
 import { createInstance, type ManagedInstance } from './instance';
 import type { InstanceExit, InstanceHost, InstanceLogEntry, StateOp } from './instance-types';
 import { resolvePluginConfig, type PluginManifest } from './manifest';
 import { installPlugin, uninstallPlugin } from './plugin-installer';
+import { PluginHealth, type PluginHealthTuning, type RecycleCause } from './plugin-health';
+import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSlot } from './plugin-slot';
 
 export interface PluginManagerOptions {
@@ -39,13 +48,16 @@ export interface PluginManagerOptions {
   onCallResult?(plugin: string, ok: boolean, latencyMs: number): void;
   /** Per-plugin log file size before rotation. */
   maxLogFileBytes?: number;
+  /** The conductor-wide health tick (probes, breakers, backoff, memory); none: no health checks. */
+  healthTick?: { onTick(name: string, handler: TickHandler): Disposable };
+  /** Probe results and changes, drained into SQLite by the conductor. */
+  probeHistory?: ProbeHistory | null;
+  /** Breaker/backoff/memory tuning the manifest does not carry (tests shorten it). */
+  healthTuning?: PluginHealthTuning;
 }
 
-/** Restart backoff after a crash: first ≤ 250 ms, ×1.5 per recent crash, capped (issue 3/7 refines it). */
-const BACKOFF_FIRST_MS = 250;
-const BACKOFF_FACTOR = 1.5;
-const BACKOFF_CAP_MS = 15_000;
-const CRASH_MEMORY_MS = 60_000;
+/** How long a start failure's exit (code, last lines) is awaited for the crash cause. */
+const START_EXIT_WAIT_MS = 3_000;
 
 /**
  * Startup step 7 and plugin management: starts each enabled plugin's instances in dependency
@@ -53,13 +65,15 @@ const CRASH_MEMORY_MS = 60_000;
  * replaces crashed instances, and carries out enable/disable/restart/bounds/install/uninstall.
  * Stop drains the router (bounded), then stops the plugins in reverse dependency order.
  */
-export class PluginManager implements Service, HealthReporter {
+export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private readonly slots = new Map<string, PluginSlot>();
   private readonly order: PluginSlot[] = [];
   private readonly logFiles = new Map<string, RotatingFile>();
   private stopping = false;
   /** The instances' clock: their deadline timers never fire before the deadline. */
   private readonly instanceClock: Clock;
+
+  private tickSubscription: Disposable | null = null;
 
   constructor(private readonly options: PluginManagerOptions) {
     this.instanceClock = punctualClock(options.clock);
@@ -68,6 +82,7 @@ export class PluginManager implements Service, HealthReporter {
   // ---- lifecycle ----
 
   async start(): Promise<void> {
+    this.tickSubscription = this.options.healthTick?.onTick('plugins', (tick) => this.onHealthTick(tick.now)) ?? null;
     for (const plugin of this.options.discovered()) this.addSlot(plugin);
     for (const slot of this.order) {
       if (slot.state === 'invalid') continue;
@@ -84,6 +99,8 @@ export class PluginManager implements Service, HealthReporter {
 
   async stop(opts: StopOptions = {}): Promise<void> {
     this.stopping = true;
+    this.tickSubscription?.dispose();
+    this.tickSubscription = null;
     const deadline = opts.deadline ?? this.options.clock.now() + 10_000;
     for (const slot of this.order) {
       slot.restartTimer?.dispose();
@@ -99,7 +116,10 @@ export class PluginManager implements Service, HealthReporter {
       await this.stopInstances(slot, [...slot.instances], deadline);
       this.setState(slot, 'stopped', 'conductor stopped');
     }
-    for (const slot of this.order) slot.routerRegistration?.dispose();
+    for (const slot of this.order) {
+      slot.routerRegistration?.dispose();
+      slot.health?.dispose();
+    }
   }
 
   health(): ComponentReport {
@@ -141,6 +161,7 @@ export class PluginManager implements Service, HealthReporter {
       this.options.store.pluginSettings.setEnabled(slot.name, true);
       slot.enabled = true;
       this.audit(slot, 'plugin.enabled', {});
+      if (slot.quarantine) this.release(slot, 'enabled');
       if (!slot.routerRegistration) this.register(slot);
       if (slot.instances.length === 0) await this.bringUp(slot);
       return this.summaryOf(slot);
@@ -155,6 +176,7 @@ export class PluginManager implements Service, HealthReporter {
       slot.enabled = false;
       slot.restartTimer?.dispose();
       slot.restartTimer = null;
+      slot.desired = null;
       this.audit(slot, 'plugin.disabled', {});
       // A disabled plugin is not routable: its requests fail at once (E_PLUGIN_NOT_FOUND / E_NOT_FOUND)
       // instead of queueing until their deadline. Calls already sent finish while the instances drain.
@@ -178,6 +200,24 @@ export class PluginManager implements Service, HealthReporter {
     });
   }
 
+  /**
+   * `plugins:retry`: a quarantined plugin starts again with a fresh backoff and crash count (its
+   * breakers closed). While quarantined it is not routable: its requests fail at once, like a
+   * disabled plugin's (E_PLUGIN_NOT_FOUND by name, E_NOT_FOUND by capability).
+   */
+  retry(name: string): Promise<PluginSummary> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    if (!slot.enabled) throw new ConductorError('E_CONFLICT', `plugin "${name}" is disabled; enable it instead`);
+    if (slot.state !== 'quarantined') throw new ConductorError('E_CONFLICT', `plugin "${name}" is not quarantined (it is ${slot.state})`);
+    return slot.serialize(async () => {
+      this.release(slot, 'retried');
+      this.register(slot);
+      await this.bringUp(slot);
+      return this.summaryOf(slot);
+    });
+  }
+
   setBounds(name: string, min: number, max: number): Promise<PluginSummary> {
     const slot = this.slot(name);
     this.assertValid(slot);
@@ -186,6 +226,7 @@ export class PluginManager implements Service, HealthReporter {
       this.options.store.pluginSettings.setBounds(slot.name, min, max);
       slot.min = min;
       slot.max = max;
+      if (slot.desired !== null) slot.desired = Math.min(max, Math.max(min, slot.desired));
       this.audit(slot, 'plugin.bounds', { min, max });
       if (slot.enabled) await this.fitToBounds(slot);
       return this.summaryOf(slot);
@@ -204,6 +245,7 @@ export class PluginManager implements Service, HealthReporter {
         const before = existing.plugin.manifest;
         existing.plugin = plugin;
         existing.reason = undefined;
+        existing.health?.setManifest(plugin.manifest!);
         this.audit(existing, 'plugin.upgraded', { from: installed.upgradedFrom ?? null, to: installed.version });
         if (existing.enabled) {
           // New capabilities, timeout, queue or concurrency take effect with the new version.
@@ -244,6 +286,8 @@ export class PluginManager implements Service, HealthReporter {
       this.setState(slot, 'stopping', undefined);
       await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
       this.unregister(slot);
+      slot.health?.dispose();
+      slot.health = null;
       uninstallPlugin(name, this.options.pluginsDir);
     });
     this.slots.delete(name);
@@ -297,9 +341,27 @@ export class PluginManager implements Service, HealthReporter {
     }
   }
 
+  /** The plugin's breakers, backoff, crash-loop detector and probes, created on first use. */
+  private healthOf(slot: PluginSlot): PluginHealth {
+    if (slot.health) return slot.health;
+    const health = new PluginHealth(slot.manifest, {
+      clock: this.options.clock,
+      history: this.options.probeHistory ?? null,
+      tuning: this.options.healthTuning ?? {},
+      record: (kind, data) => this.audit(slot, kind, data),
+      instancesChanged: () => this.options.router.instancesChanged(slot.name),
+      onChange: () => this.options.onChange(),
+      recycle: (instance, cause, reason) => this.recycle(slot, instance, cause, reason),
+    });
+    slot.health = health;
+    return health;
+  }
+
   private register(slot: PluginSlot): void {
     slot.routerRegistration?.dispose();
     const m = slot.manifest;
+    const health = this.healthOf(slot);
+    const report = this.options.onCallResult;
     slot.routerRegistration = this.options.router.register({
       name: slot.name,
       capabilities: m.capabilities,
@@ -308,7 +370,12 @@ export class PluginManager implements Service, HealthReporter {
       maxConcurrentPerInstance: m.concurrency,
       instances: () => slot.instances,
       onDemand: () => this.onDemand(slot),
-      ...(this.options.onCallResult ? { onCallResult: this.callResultHook(slot.name) } : {}),
+      admit: health.admit,
+      onCallStart: health.onCallStart,
+      onCallResult: (instance: RoutableInstance, ok: boolean, latencyMs: number, code: ErrorCode | null) => {
+        health.onCallResult(instance, ok, latencyMs, code);
+        report?.(slot.name, ok, latencyMs);
+      },
     });
   }
 
@@ -317,14 +384,10 @@ export class PluginManager implements Service, HealthReporter {
     slot.routerRegistration = null;
   }
 
-  private callResultHook(name: string) {
-    const report = this.options.onCallResult!;
-    return (_instance: unknown, ok: boolean, latencyMs: number) => report(name, ok, latencyMs);
-  }
-
   private onDemand(slot: PluginSlot): void {
     if (this.stopping || !slot.enabled || slot.instances.length > 0 || slot.restartTimer) return;
     if (slot.state === 'quarantined' || slot.state === 'invalid') return;
+    if (slot.desired !== null && slot.desired < 1) slot.desired = 1;
     void slot.serialize(() => this.startInstances(slot, 1));
   }
 
@@ -377,7 +440,7 @@ export class PluginManager implements Service, HealthReporter {
 
   /** Starts `count` more instances in parallel; the plugin is ready when at least one is. */
   private async startInstances(slot: PluginSlot, count: number): Promise<void> {
-    if (count <= 0 || this.stopping) return;
+    if (count <= 0 || this.stopping || slot.quarantine) return;
     // A retry keeps the last failure visible until an instance is ready.
     const lastFailure = slot.reason?.startsWith('failed to start') || slot.reason?.startsWith('instance crashed') ? slot.reason : undefined;
     if (slot.instances.length === 0) this.setState(slot, 'starting', lastFailure);
@@ -388,6 +451,7 @@ export class PluginManager implements Service, HealthReporter {
     }
     const results = await Promise.allSettled(Array.from({ length: count }, () => this.startOne(slot, env)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (slot.quarantine) return;
     if (slot.readyCount() > 0) {
       this.setState(slot, 'ready', undefined);
     } else if (failures.length > 0) {
@@ -395,6 +459,22 @@ export class PluginManager implements Service, HealthReporter {
       this.setState(slot, 'stopped', `failed to start: ${cause}`);
       this.scheduleRestart(slot);
     }
+  }
+
+  /** Waits (bounded) for a failed start's exit, for its code and last lines. */
+  private startExit(instance: ManagedInstance, seen: { exit: InstanceExit | null }): Promise<InstanceExit | null> {
+    if (seen.exit) return Promise.resolve(seen.exit);
+    return new Promise((resolve) => {
+      const timer = this.options.clock.setTimeout(() => {
+        sub.dispose();
+        resolve(seen.exit);
+      }, START_EXIT_WAIT_MS);
+      const sub = instance.onExit((exit) => {
+        timer.dispose();
+        sub.dispose();
+        resolve(exit);
+      });
+    });
   }
 
   private async startOne(slot: PluginSlot, env: Record<string, string>): Promise<ManagedInstance> {
@@ -409,28 +489,49 @@ export class PluginManager implements Service, HealthReporter {
       config: slot.config,
       env,
       memoryLimitMb: m.memoryLimitMb,
+      // Not ready within the startup limit: the start fails, and that counts as a crash.
+      startTimeoutMs: m.probes.startup.maxMs,
       host: this.host,
       clock: this.instanceClock,
       ...(this.options.runtimePath ? { runtimePath: this.options.runtimePath } : {}),
     });
     slot.instances.push(instance);
+    const health = this.healthOf(slot);
+    const startedAt = this.options.clock.now();
+    health.watch(instance, startedAt);
+    const seen: { exit: InstanceExit | null } = { exit: null };
+    let starting = true;
     const subs = [
       instance.onStateChange((state, previous) => {
         this.options.log.debug(`${id}: ${previous} → ${state}`);
         this.options.router.instancesChanged(slot.name);
         this.options.onChange();
       }),
-      instance.onExit((exit) => this.onInstanceExit(slot, instance, exit)),
+      instance.onExit((exit) => {
+        if (starting) seen.exit = exit;
+        else this.onInstanceExit(slot, instance, exit);
+      }),
     ];
     slot.disposables.set(instance, subs);
     try {
       await instance.start();
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const exit = (error as { code?: unknown }).code === 'E_SHUTTING_DOWN' ? null : await this.startExit(instance, seen);
+      const peakRssBytes = health.peakRssBytes(instance);
       this.forget(slot, instance);
-      this.audit(slot, 'instance.start-failed', { instance: id, error: error instanceof Error ? error.message : String(error) });
+      this.audit(slot, 'instance.start-failed', { instance: id, error: message, code: exit?.code ?? null, signal: exit?.signal ?? null, lastLines: exit?.lastLines.slice(-10) ?? [] });
+      // A start that failed (activate threw, exited, or not ready in time) counts as a crash.
+      if (exit && !exit.expected) {
+        this.countCrash(slot, { exitCode: exit.code, signal: exit.signal, lastLines: exit.lastLines.length > 0 ? exit.lastLines : [message], peakRssBytes, at: this.options.clock.now() });
+      }
       throw error;
+    } finally {
+      starting = false;
     }
-    this.audit(slot, 'instance.started', { instance: id, pid: instance.pid, threadId: instance.threadId });
+    health.activated(instance, this.options.clock.now());
+    health.backoff.onUp();
+    this.audit(slot, 'instance.started', { instance: id, pid: instance.pid, threadId: instance.threadId, slot: health.slotOf(instance) });
     this.options.router.instancesChanged(slot.name);
     return instance;
   }
@@ -440,48 +541,153 @@ export class PluginManager implements Service, HealthReporter {
     if (at >= 0) slot.instances.splice(at, 1);
     for (const d of slot.disposables.get(instance) ?? []) d.dispose();
     slot.disposables.delete(instance);
+    slot.health?.unwatch(instance);
+    slot.recycling.delete(instance);
     this.options.router.instancesChanged(slot.name);
   }
 
   private onInstanceExit(slot: PluginSlot, instance: ManagedInstance, exit: InstanceExit): void {
     const wasRunning = slot.instances.includes(instance);
+    const recycled = slot.recycling.get(instance);
+    const peakRssBytes = slot.health?.peakRssBytes(instance) ?? null;
     this.forget(slot, instance);
     if (exit.expected || !wasRunning) return;
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
-    this.options.log.warn(`${instance.id} crashed (${how})`);
-    this.audit(slot, 'instance.crashed', { instance: instance.id, code: exit.code, signal: exit.signal, lastLines: exit.lastLines.slice(-10) });
+    this.options.log.warn(`${instance.id} ${recycled ? `recycled (${recycled})` : `crashed (${how})`}`);
+    const data: Record<string, unknown> = { instance: instance.id, code: exit.code, signal: exit.signal, lastLines: exit.lastLines.slice(-10) };
+    if (recycled) data.recycled = recycled;
+    this.audit(slot, 'instance.crashed', data);
+    const lastLines = recycled ? [...exit.lastLines, `recycled: ${recycled}`] : exit.lastLines;
+    if (this.countCrash(slot, { exitCode: exit.code, signal: exit.signal, lastLines, peakRssBytes, at: this.options.clock.now() })) return;
     if (slot.readyCount() === 0) this.setState(slot, 'starting', `instance crashed (${how}); restarting`);
     this.scheduleRestart(slot);
     this.options.onChange();
   }
 
-  /** Replaces a crashed instance after a backoff (first ≤ 250 ms, growing with recent crashes). */
-  private scheduleRestart(slot: PluginSlot): void {
-    if (this.stopping || !slot.enabled || slot.restartTimer) return;
+  /** Feeds the crash-loop detector; true when the plugin is now quarantined. */
+  private countCrash(slot: PluginSlot, cause: CrashCause): boolean {
+    if (slot.quarantine) return true;
+    const health = this.healthOf(slot);
+    if (!health.onCrash(cause)) return false;
+    this.quarantine(slot, health.crashLoop.reason ?? 'crash loop', health.crashLoop.cause ?? cause);
+    return true;
+  }
+
+  /**
+   * Crash loop: not restarted until `plugins:retry`. Unregistered from the router (requests fail
+   * at once, as for a disabled plugin); instances still running are stopped. The cause is kept in
+   * status and stored as a `plugin.quarantined` event.
+   */
+  private quarantine(slot: PluginSlot, reason: string, cause: CrashCause): void {
+    slot.restartTimer?.dispose();
+    slot.restartTimer = null;
+    slot.quarantine = { reason, exitCode: cause.exitCode, signal: cause.signal, lastLines: [...cause.lastLines], peakRssBytes: cause.peakRssBytes, at: cause.at };
+    this.options.log.error(`plugin ${slot.name} quarantined: ${reason}`);
+    this.audit(slot, 'plugin.quarantined', { ...slot.quarantine });
+    this.unregister(slot);
+    this.setState(slot, 'quarantined', reason);
+    const rest = slot.instances.filter((i) => i.state !== 'stopped' && i.state !== 'crashed');
+    if (rest.length > 0) void this.stopInstances(slot, rest, this.options.clock.now() + 10_000);
+  }
+
+  /** Leaves quarantine (retry or enable): fresh crash count, backoff and breakers. */
+  private release(slot: PluginSlot, why: string): void {
     const now = this.options.clock.now();
-    slot.crashTimes = slot.crashTimes.filter((t) => now - t < CRASH_MEMORY_MS);
-    slot.crashTimes.push(now);
-    const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * BACKOFF_FACTOR ** (slot.crashTimes.length - 1));
+    this.healthOf(slot).retry(now);
+    if (slot.quarantine) this.audit(slot, 'plugin.released', { reason: why });
+    slot.quarantine = undefined;
+    this.setState(slot, 'stopped', undefined);
+  }
+
+  /**
+   * The health monitor gave up on an instance. Liveness/startup: kill it — its exit is a crash
+   * (with the reason in the cause). Memory: drain it, start its replacement, then stop it.
+   */
+  private recycle(slot: PluginSlot, instance: ManagedInstance, cause: RecycleCause, reason: string): void {
+    if (this.stopping || slot.recycling.has(instance) || !slot.instances.includes(instance)) return;
+    const what = `${cause}: ${reason}`;
+    slot.recycling.set(instance, what);
+    this.options.log.warn(`${instance.id}: recycling (${what})`);
+    this.audit(slot, 'instance.recycled', { instance: instance.id, cause, reason });
+    if (cause !== 'memory') {
+      instance.kill();
+      return;
+    }
+    slot.restarts++;
+    instance.drain();
+    this.options.router.instancesChanged(slot.name);
+    void slot.serialize(async () => {
+      await this.fitToBounds(slot);
+      if (slot.instances.includes(instance)) await this.stopInstances(slot, [instance], this.options.clock.now() + 5_000);
+    });
+  }
+
+  private onHealthTick(now: number): void {
+    if (this.stopping) return;
+    for (const slot of this.order) slot.health?.tick(now);
+  }
+
+  /** Replaces a crashed instance after the plugin's restart backoff (first ≤ 250 ms, growing). */
+  private scheduleRestart(slot: PluginSlot): void {
+    if (this.stopping || !slot.enabled || slot.restartTimer || slot.quarantine) return;
+    const delay = this.healthOf(slot).backoff.nextDelay();
     slot.restartTimer = this.options.clock.setTimeout(() => {
       slot.restartTimer = null;
       slot.restarts++;
       void slot.serialize(() => this.fitToBounds(slot));
-    }, Math.round(delay * (0.8 + Math.random() * 0.2)));
+    }, Math.round(delay));
   }
 
-  /** Starts instances up to `min` (at least 1 unless idle) and drains those beyond `max`. */
+  /**
+   * Starts instances up to the target (the scaler's `desired` within the bounds, else `min`) and
+   * drains those beyond it (beyond `max` when the scaler has not decided).
+   */
   private async fitToBounds(slot: PluginSlot): Promise<void> {
-    if (this.stopping || !slot.enabled) return;
+    if (this.stopping || !slot.enabled || slot.quarantine) return;
+    const clamp = (n: number) => Math.min(slot.max, Math.max(slot.min, n));
+    const up = clamp(slot.desired ?? slot.min);
+    const down = slot.desired === null ? slot.max : up;
     const running = slot.instances.filter((i) => i.state !== 'draining' && i.state !== 'stopped' && i.state !== 'crashed');
-    if (running.length > slot.max) {
-      const extra = running.slice(slot.max);
-      await this.stopInstances(slot, extra, this.options.clock.now() + 10_000);
-    } else if (running.length < slot.min) {
-      await this.startInstances(slot, slot.min - running.length);
-    } else if (running.length === 0 && slot.min === 0) {
-      this.setState(slot, 'idle', 'scaled to zero; starts on the next request');
+    if (running.length > down) {
+      // Keep the serving ones; drain the not-yet-ready and then the newest.
+      const order = [...running].sort((a, b) => Number(b.state === 'ready' || b.state === 'degraded') - Number(a.state === 'ready' || a.state === 'degraded'));
+      await this.stopInstances(slot, order.slice(down), this.options.clock.now() + 10_000);
+    } else if (running.length < up) {
+      await this.startInstances(slot, up - running.length);
     }
-    if (slot.readyCount() > 0 && slot.state !== 'ready') this.setState(slot, 'ready', undefined);
+    if (slot.quarantine) return;
+    if (slot.instances.length === 0 && up === 0) this.setState(slot, 'idle', 'scaled to zero; starts on the next request');
+    else if (slot.readyCount() > 0 && slot.state !== 'ready') this.setState(slot, 'ready', undefined);
+  }
+
+  // ---- scaling target ----
+
+  /** Every enabled, valid plugin that is running or idle, with its figures for this tick. */
+  scalingInputs(): ReturnType<ScalingTarget['scalingInputs']> {
+    if (this.stopping) return [];
+    const rows: ReturnType<ScalingTarget['scalingInputs']> = [];
+    for (const slot of this.order) {
+      if (!slot.enabled || !slot.plugin.valid || slot.quarantine) continue;
+      if (slot.state !== 'ready' && slot.state !== 'degraded' && slot.state !== 'idle' && slot.state !== 'starting') continue;
+      rows.push({ plugin: slot.name, input: scalingInputOf(slot, this.options.router.pluginMetrics(slot.name)) });
+    }
+    return rows;
+  }
+
+  /** Starts or drains instances toward `decision.desired` (within the bounds); 0 → idle. */
+  scaleTo(plugin: string, decision: ScalingDecision): void {
+    const slot = this.slots.get(plugin);
+    if (!slot || this.stopping || !slot.enabled || slot.quarantine || !slot.plugin.valid) return;
+    slot.desired = Math.min(slot.max, Math.max(slot.min, decision.desired));
+    void slot.serialize(() => this.fitToBounds(slot));
+  }
+
+  /** The scaler's decision (changed or blocked), for status. */
+  noteScalingDecision(plugin: string, decision: ScalingDecision): void {
+    const slot = this.slots.get(plugin);
+    if (!slot) return;
+    slot.lastScaling = scalingSummaryOf(decision);
+    this.options.onChange();
   }
 
   private async rollInstances(slot: PluginSlot): Promise<void> {

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import type { InstanceSummary, PluginMetrics, PluginState, PluginSummary } from '../../shared/domain';
+import type { InstanceSummary, PluginMetrics, PluginState, PluginSummary, QuarantineCause, ScalingSummary } from '../../shared/domain';
 import type { Disposable } from '../common/disposable';
 import type { RoutableInstance } from './instance-types';
 import type { DiscoveredPlugin } from './discovery';
 import type { ManagedInstance } from './instance';
 import type { PluginManifest } from './manifest';
+import type { PluginHealth } from './plugin-health';
 
 /** Everything the manager keeps about one plugin: its manifest, state, bounds and instances. */
 export class PluginSlot {
@@ -18,8 +19,18 @@ export class PluginSlot {
   readonly instances: ManagedInstance[] = [];
   readonly disposables = new Map<ManagedInstance, Disposable[]>();
   nextInstanceNo = 1;
-  /** Unexpected exits, as clock times, for the restart backoff. */
-  crashTimes: number[] = [];
+  /** Breakers, restart backoff, crash-loop detector, probes (created with the first instance). */
+  health: PluginHealth | null = null;
+  /** Set while quarantined (crash loop). */
+  quarantine: QuarantineCause | undefined;
+  /** The scaler's latest decision, for status. */
+  lastScaling: ScalingSummary | undefined;
+  /** The instance count the scaler asked for (null: none yet; `min`..`max` apply). */
+  desired: number | null = null;
+  /** The router's `total` at the previous scaling tick (idle = nothing arrived since). */
+  lastTotal = 0;
+  /** Instances being replaced by the health monitor (liveness, startup or memory). */
+  readonly recycling = new Map<ManagedInstance, string>();
   restartTimer: Disposable | null = null;
   /** Instances restarted after a crash, for status and /metrics. */
   restarts = 0;
@@ -76,6 +87,7 @@ export class PluginSlot {
       inFlight: i.inFlight,
       served: i.served,
       errors: i.errors,
+      breaker: this.health?.breakerState(i) ?? 'closed',
     }));
   }
 
@@ -102,6 +114,8 @@ export class PluginSlot {
       origin: this.plugin.origin,
     };
     if (this.reason !== undefined) summary.reason = this.reason;
+    if (this.quarantine !== undefined) summary.quarantine = { ...this.quarantine, lastLines: [...this.quarantine.lastLines] };
+    if (this.lastScaling !== undefined) summary.lastScaling = { ...this.lastScaling };
     return summary;
   }
 }

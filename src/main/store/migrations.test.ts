@@ -94,11 +94,21 @@ describe('runMigrations', () => {
     runMigrations(db, MIGRATIONS.slice(0, 1));
     db.prepare("INSERT INTO events (ts, kind, source, data) VALUES (1, 'conductor:started', 'test', '{}')").run();
     db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('theme', '\"dark\"', 1)").run();
-    expect(runMigrations(db).applied).toEqual([{ version: 2, name: 'plugin state, plugin settings and metrics' }]);
+    expect(runMigrations(db, MIGRATIONS.slice(0, 2)).applied).toEqual([{ version: 2, name: 'plugin state, plugin settings and metrics' }]);
     const names = db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
     expect(names).toEqual(['events', 'events_kind_id', 'events_ts', 'metrics_minute', 'metrics_minute_minute', 'plugin_settings', 'plugin_state', 'settings']);
     expect(db.prepare('SELECT kind FROM events').pluck().all()).toEqual(['conductor:started']);
     expect(db.prepare('SELECT value FROM settings').pluck().all()).toEqual(['"dark"']);
     expect(readSchemaVersion(db)).toBe(2);
+  });
+
+  it('migration 3 adds the probe_history table and keeps earlier data', () => {
+    runMigrations(db, MIGRATIONS.slice(0, 2));
+    db.prepare("INSERT INTO events (ts, kind, source, data) VALUES (1, 'conductor:started', 'test', '{}')").run();
+    expect(runMigrations(db).applied).toEqual([{ version: 3, name: 'probe history' }]);
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'probe_history%' ORDER BY name").pluck().all();
+    expect(names).toEqual(['probe_history', 'probe_history_at', 'probe_history_subject_at']);
+    expect(db.prepare('SELECT kind FROM events').pluck().all()).toEqual(['conductor:started']);
+    expect(readSchemaVersion(db)).toBe(3);
   });
 });

@@ -72,6 +72,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'probe history',
+    up(db) {
+      // One row per probe state change ('change': from/to/reason) or per subject, probe and
+      // minute ('rollup': ok/fail counts; at = start of the minute). Never a row per probe.
+      db.exec(`
+        CREATE TABLE probe_history (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          at         INTEGER NOT NULL, -- epoch ms
+          subject    TEXT    NOT NULL, -- instance id, e.g. "echo#1"
+          probe      TEXT    NOT NULL, -- liveness | readiness
+          type       TEXT    NOT NULL, -- change | rollup
+          from_state TEXT    NULL,
+          to_state   TEXT    NULL,
+          reason     TEXT    NULL,
+          ok         INTEGER NULL,
+          fail       INTEGER NULL
+        );
+        CREATE INDEX probe_history_at ON probe_history (at);
+        CREATE INDEX probe_history_subject_at ON probe_history (subject, at);
+      `);
+    },
+  },
 ];
 
 /** The schema version this code creates and understands. */

@@ -27,7 +27,14 @@ describe('Store on a database written by schema v1', () => {
   it('migrates to v2 keeping its events and settings, and the new repositories work', () => {
     const store = new Store({ dataDir });
     try {
-      expect(store.open()).toEqual({ from: 1, to: 2, applied: [{ version: 2, name: 'plugin state, plugin settings and metrics' }] });
+      expect(store.open()).toEqual({
+        from: 1,
+        to: 3,
+        applied: [
+          { version: 2, name: 'plugin state, plugin settings and metrics' },
+          { version: 3, name: 'probe history' },
+        ],
+      });
       expect(store.events.query({ limit: 10 }).map((e) => [e.id, e.kind, e.data])).toEqual([
         [2, 'plugin:started', { name: 'echo' }],
         [1, 'conductor:started', { pid: 1 }],

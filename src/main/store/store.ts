@@ -8,6 +8,7 @@ import { EventsRepository } from './events-repository';
 import { MetricsRepository } from './metrics-repository';
 import { describeError, LATEST_SCHEMA_VERSION, readSchemaVersion, runMigrations, SchemaTooNewError, type MigrationReport } from './migrations';
 import { PluginSettingsRepository } from './plugin-settings-repository';
+import { ProbeHistoryRepository } from './probe-history-repository';
 import { PluginStateRepository } from './plugin-state-repository';
 import { SettingsRepository } from './settings-repository';
 
@@ -18,6 +19,7 @@ interface Repositories {
   pluginState: PluginStateRepository;
   pluginSettings: PluginSettingsRepository;
   metrics: MetricsRepository;
+  probeHistory: ProbeHistoryRepository;
 }
 
 export interface StoreOptions {
@@ -129,6 +131,11 @@ export class Store {
     return this.repositories().metrics;
   }
 
+  /** Probe state changes and per-minute probe rollups (migration 3). */
+  get probeHistory(): ProbeHistoryRepository {
+    return this.repositories().probeHistory;
+  }
+
   /**
    * Creates the data dir if needed, opens the database, configures it and runs migrations.
    * Throws one line naming the file and the cause: `cannot open database <path>: <cause>`.
@@ -163,6 +170,7 @@ export class Store {
         pluginState: new PluginStateRepository(db, this.clock),
         pluginSettings: new PluginSettingsRepository(db, this.clock),
         metrics: new MetricsRepository(db),
+        probeHistory: new ProbeHistoryRepository(db),
       };
       this.version = report.to;
       this.db = db;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandName, CommandResult } from '../../../shared/contract';
 import type { PluginDetail, PluginSummary } from '../../../shared/domain';
 import type { Result } from '../../../shared/result';
-import { Conductor } from '../../conductor/conductor';
+import { Conductor, type ConductorOptions } from '../../conductor/conductor';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BUNDLED_PLUGINS = join(REPO_ROOT, 'plugins');
@@ -223,8 +223,8 @@ export class Sandbox {
     return dir;
   }
 
-  /** Starts a Conductor on this sandbox's data dir and config. */
-  async start(): Promise<Harness> {
+  /** Starts a Conductor on this sandbox's data dir and config; `extra` adds options (test hooks). */
+  async start(extra: Partial<ConductorOptions> = {}): Promise<Harness> {
     const conductor = new Conductor({
       cli: { dataDir: this.dataDir, config: this.configPath, dryRun: false, hidden: false, logLevel: 'warn' },
       host: 'headless',
@@ -234,6 +234,7 @@ export class Sandbox {
       console: false,
       pluginRuntimePath: RUNTIME_JS,
       sampler: { sample: async () => ({ cpuPercent: 1, memUsedBytes: 1, memTotalBytes: 2 }) },
+      ...extra,
     });
     this.conductors.push(conductor);
     // Remember every plugin pid it ever reports, to SIGKILL leftovers at the end.
