@@ -75,3 +75,117 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 }
+
+/** A member of a `DeadlineQueue`: its deadline and the queue's intrusive links (owned by the queue). */
+export interface DeadlineNode<T> {
+  readonly deadline: number;
+  deadlinePrev: T | null;
+  deadlineNext: T | null;
+  inDeadlineQueue: boolean;
+}
+
+/**
+ * Many deadlines behind one timer. Entries are kept in deadline order in an intrusive list:
+ * inserting is O(1) when deadlines arrive in order (the usual case: one timeout per owner) and a
+ * short walk from the back otherwise; removing is O(1). The timer is armed for the earliest
+ * deadline, is left armed (not re-armed) when an entry leaves unless the queue empties, and never
+ * fires early: a timer that fires before the clock reaches the head's deadline is re-armed.
+ * `expire` is called for each entry whose deadline has passed, in deadline order, after the entry
+ * left the queue.
+ */
+export class DeadlineQueue<T extends DeadlineNode<T>> {
+  private head: T | null = null;
+  private tail: T | null = null;
+  private timer: Disposable | null = null;
+  /** The deadline the timer is armed for (Infinity when none). */
+  private armedFor = Infinity;
+  private firing = false;
+  private readonly onTimer = (): void => this.fire();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly expire: (entry: T) => void,
+  ) {}
+
+  get isEmpty(): boolean {
+    return this.head === null;
+  }
+
+  add(entry: T): void {
+    if (entry.inDeadlineQueue) return;
+    entry.inDeadlineQueue = true;
+    const deadline = entry.deadline;
+    let after = this.tail;
+    while (after !== null && after.deadline > deadline) after = after.deadlinePrev;
+    entry.deadlinePrev = after;
+    if (after === null) {
+      entry.deadlineNext = this.head;
+      if (this.head !== null) this.head.deadlinePrev = entry;
+      else this.tail = entry;
+      this.head = entry;
+      if (!this.firing && deadline < this.armedFor) this.arm(deadline, this.clock.now());
+    } else {
+      entry.deadlineNext = after.deadlineNext;
+      if (after.deadlineNext !== null) after.deadlineNext.deadlinePrev = entry;
+      else this.tail = entry;
+      after.deadlineNext = entry;
+    }
+  }
+
+  remove(entry: T): void {
+    if (!entry.inDeadlineQueue) return;
+    entry.inDeadlineQueue = false;
+    const prev = entry.deadlinePrev;
+    const next = entry.deadlineNext;
+    if (prev !== null) prev.deadlineNext = next;
+    else this.head = next;
+    if (next !== null) next.deadlinePrev = prev;
+    else this.tail = prev;
+    entry.deadlinePrev = null;
+    entry.deadlineNext = null;
+    if (this.head === null && !this.firing) this.disarm();
+  }
+
+  /** Disarms the timer and forgets every entry (without expiring them). */
+  clear(): void {
+    for (let entry = this.head; entry !== null; ) {
+      const next = entry.deadlineNext;
+      entry.inDeadlineQueue = false;
+      entry.deadlinePrev = null;
+      entry.deadlineNext = null;
+      entry = next;
+    }
+    this.head = null;
+    this.tail = null;
+    this.disarm();
+  }
+
+  private arm(deadline: number, now: number): void {
+    this.timer?.dispose();
+    this.armedFor = deadline;
+    this.timer = this.clock.setTimeout(this.onTimer, deadline - now);
+  }
+
+  private disarm(): void {
+    this.timer?.dispose();
+    this.timer = null;
+    this.armedFor = Infinity;
+  }
+
+  private fire(): void {
+    this.timer = null;
+    this.armedFor = Infinity;
+    this.firing = true;
+    let now = this.clock.now();
+    try {
+      for (let entry = this.head; entry !== null && entry.deadline <= now; entry = this.head) {
+        this.remove(entry);
+        this.expire(entry);
+        now = this.clock.now();
+      }
+    } finally {
+      this.firing = false;
+      if (this.head !== null) this.arm(this.head.deadline, now);
+    }
+  }
+}

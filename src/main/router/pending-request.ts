@@ -1,5 +1,5 @@
 import { ConductorError, isErrorCode } from '../../shared/result';
-import type { Disposable } from '../common/disposable';
+import type { DeadlineNode } from '../common/clock';
 import type { RoutableInstance } from '../plugins/instance-types';
 import type { QueueNode } from './plugin-queue';
 
@@ -7,7 +7,7 @@ import type { QueueNode } from './plugin-queue';
  * One admitted request, from admission until it settles (exactly once). It is its own queue node
  * while it waits. `E` is the router's per-plugin record.
  */
-export class PendingRequest<E> implements QueueNode<PendingRequest<E>> {
+export class PendingRequest<E> implements QueueNode<PendingRequest<E>>, DeadlineNode<PendingRequest<E>> {
   prev: PendingRequest<E> | null = null;
   next: PendingRequest<E> | null = null;
   queued = false;
@@ -16,10 +16,16 @@ export class PendingRequest<E> implements QueueNode<PendingRequest<E>> {
   attempts = 0;
   /** The instance a retry must avoid. */
   excluded: RoutableInstance | null = null;
-  /** The deadline timer, armed at admission, disposed at settle. */
-  timer: Disposable | null = null;
-  /** Aborts the current call (caller cancel, router-side deadline, stop). */
-  readonly controller = new AbortController();
+  /** Links in the plugin's deadline queue (joined at admission, left at settle). */
+  deadlinePrev: PendingRequest<E> | null = null;
+  deadlineNext: PendingRequest<E> | null = null;
+  inDeadlineQueue = false;
+  /**
+   * Only for a request with a caller signal: aborts its call (caller cancel, deadline, stop). A
+   * request without one passes the router's shared stop signal, and its instance enforces the
+   * deadline it is given.
+   */
+  controller: AbortController | null = null;
   /** Set by the router: the listener it put on `signal`. */
   onAbort: (() => void) | null = null;
 

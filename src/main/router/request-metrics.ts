@@ -90,18 +90,19 @@ export class RequestMetricsRecorder {
   }
 
   /**
-   * An admitted request settled. `latencyMs` from arrival to answer; `code` null on success.
+   * An admitted request settled. `latencyMs` from arrival to answer; `code` null on success;
+   * `now` the clock time the caller already read.
    */
-  end(latencyMs: number, code: ErrorCode | null): void {
+  end(latencyMs: number, code: ErrorCode | null, now = this.clock.now()): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.count(code);
+    this.count(code, now);
     this.latency[bucketOf(latencyMs)]!++;
     if (this.rollupName !== null) this.minuteLatency[bucketOf(latencyMs)]!++;
   }
 
   /** A request refused before it was admitted (bad input, unknown target, closed gate, full queue, open circuits): counted, but not in the latency histogram. */
   rejected(code: ErrorCode): void {
-    this.count(code);
+    this.count(code, this.clock.now());
   }
 
   /** A retry was sent. */
@@ -137,7 +138,7 @@ export class RequestMetricsRecorder {
    * start a second row for it, which a writer adds to the first.
    */
   takeRollups(flush = false): MetricsRollup[] {
-    this.rollMinute();
+    this.rollMinute(this.clock.now());
     if (flush) this.closeMinute();
     return this.pendingRollups.splice(0, this.pendingRollups.length);
   }
@@ -147,38 +148,38 @@ export class RequestMetricsRecorder {
     return this.droppedRollups;
   }
 
-  private count(code: ErrorCode | null): void {
+  private count(code: ErrorCode | null, now: number): void {
     this.total++;
     if (code !== null) {
       this.errors++;
       this.errorsByCode[CODE_INDEX[code]]!++;
     }
-    this.advanceSecond();
+    this.advanceSecond(now);
     this.perSecond[this.currentSecond % RATE_WINDOW_S]!++;
     if (this.rollupName !== null) {
-      this.rollMinute();
+      this.rollMinute(now);
       this.minuteCount++;
       if (code !== null) this.minuteErrors++;
     }
   }
 
   private lastMinute(): number {
-    this.advanceSecond();
+    this.advanceSecond(this.clock.now());
     let n = 0;
     for (let i = 0; i < RATE_WINDOW_S; i++) n += this.perSecond[i]!;
     return n;
   }
 
-  private advanceSecond(): void {
-    const second = Math.floor(this.clock.now() / 1000);
+  private advanceSecond(now: number): void {
+    const second = Math.floor(now / 1000);
     if (second <= this.currentSecond) return;
     const steps = Math.min(second - this.currentSecond, RATE_WINDOW_S);
     for (let i = 1; i <= steps; i++) this.perSecond[(this.currentSecond + i) % RATE_WINDOW_S] = 0;
     this.currentSecond = second;
   }
 
-  private rollMinute(): void {
-    const minute = Math.floor(this.clock.now() / MINUTE_MS) * MINUTE_MS;
+  private rollMinute(now: number): void {
+    const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     if (minute <= this.minute) return;
     this.closeMinute();
     this.minute = minute;

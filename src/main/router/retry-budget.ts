@@ -35,16 +35,16 @@ export class RetryBudget {
     this.currentBucket = Math.floor(clock.now() / options.bucketMs);
   }
 
-  /** Counts one request (not a retry). */
-  recordRequest(): void {
-    const slot = this.advance();
+  /** Counts one request (not a retry); `now` is the clock time the caller already read. */
+  recordRequest(now = this.clock.now()): void {
+    const slot = this.advance(now);
     this.requests[slot]!++;
     this.requestSum++;
   }
 
   /** Takes one retry from the budget if there is room; true when the retry may go ahead. */
   tryAcquire(): boolean {
-    const slot = this.advance();
+    const slot = this.advance(this.clock.now());
     if (this.retrySum + 1 > this.options.ratio * this.requestSum + this.options.minRetries) return false;
     this.retries[slot]!++;
     this.retrySum++;
@@ -53,12 +53,12 @@ export class RetryBudget {
 
   /** Requests and retries counted in the current window. */
   window(): { requests: number; retries: number } {
-    this.advance();
+    this.advance(this.clock.now());
     return { requests: this.requestSum, retries: this.retrySum };
   }
 
-  private advance(): number {
-    const bucket = Math.floor(this.clock.now() / this.options.bucketMs);
+  private advance(now: number): number {
+    const bucket = Math.floor(now / this.options.bucketMs);
     if (bucket > this.currentBucket) {
       // A clock that steps back keeps counting into the current bucket.
       const steps = Math.min(bucket - this.currentBucket, this.buckets);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../common/clock';
+import { ManualClock, type Clock } from '../common/clock';
 import { FakeInstance, fakePlugin, flush, track } from './fake-instance.test-helper';
 import { Router } from './router';
 
@@ -15,6 +15,7 @@ describe('Router deadlines', () => {
     const { clock, router } = await setup();
     const silent = new FakeInstance('silent', clock, { honoursDeadline: false });
     router.register(fakePlugin('p', [silent], { requestTimeoutMs: 500 }));
+    const start = clock.now();
     const t = track(router.request({ plugin: 'p', payload: 1 }));
     clock.advance(499);
     await flush();
@@ -22,8 +23,52 @@ describe('Router deadlines', () => {
     clock.advance(1);
     await flush();
     expect(t.error).toMatchObject({ code: 'E_TIMEOUT', details: { queued: false } });
-    // The router aborted the call's signal so the instance can stop work.
-    expect(silent.calls[0]!.options.signal?.aborted).toBe(true);
+    // Without a caller signal the instance enforces the same deadline (and aborts the plugin's signal itself).
+    expect(silent.calls[0]!.options.deadline).toBe(start + 500);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('with a caller signal, the deadline aborts the call\'s signal with an E_TIMEOUT reason', async () => {
+    const { clock, router } = await setup();
+    const silent = new FakeInstance('silent', clock, { honoursDeadline: false });
+    router.register(fakePlugin('p', [silent], { requestTimeoutMs: 500 }));
+    const t = track(router.request({ plugin: 'p', payload: 1, signal: new AbortController().signal }));
+    clock.advance(500);
+    await flush();
+    expect(t.error).toMatchObject({ code: 'E_TIMEOUT' });
+    const signal = silent.calls[0]!.options.signal!;
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toMatchObject({ code: 'E_TIMEOUT' });
+  });
+
+  it('many requests share one deadline timer; each still times out at its own deadline, in or out of order', async () => {
+    const { clock, router } = await setup();
+    const silent = new FakeInstance('silent', clock, { honoursDeadline: false });
+    router.register(fakePlugin('p', [silent], { requestTimeoutMs: 500, maxConcurrentPerInstance: 10 }));
+    const a = track(router.request({ plugin: 'p', payload: 'a' }));
+    clock.advance(100);
+    const b = track(router.request({ plugin: 'p', payload: 'b' }));
+    const c = track(router.request({ plugin: 'p', payload: 'c', timeoutMs: 50 }));
+    expect(clock.pendingTimers).toBe(1);
+    clock.advance(49);
+    await flush();
+    expect([a.state, b.state, c.state]).toEqual(['pending', 'pending', 'pending']);
+    clock.advance(1);
+    await flush();
+    expect([a.state, b.state, c.state]).toEqual(['pending', 'pending', 'rejected']);
+    clock.advance(349);
+    await flush();
+    expect([a.state, b.state]).toEqual(['pending', 'pending']);
+    clock.advance(1);
+    await flush();
+    expect([a.state, b.state]).toEqual(['rejected', 'pending']);
+    clock.advance(99);
+    await flush();
+    expect(b.state).toBe('pending');
+    clock.advance(1);
+    await flush();
+    expect(b.error).toMatchObject({ code: 'E_TIMEOUT' });
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('uses the earliest of the request deadline, its timeoutMs and the plugin timeout', async () => {
@@ -79,5 +124,21 @@ describe('Router deadlines', () => {
     clock.advance(10);
     await r;
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a deadline timer that fires early is re-armed: never a timeout before the deadline', async () => {
+    const manual = new ManualClock();
+    // A system timer may fire a millisecond early against the wall clock.
+    const early: Clock = { now: () => manual.now(), setInterval: (fn, ms) => manual.setInterval(fn, ms), setTimeout: (fn, ms) => manual.setTimeout(fn, ms > 1 ? ms - 1 : ms) };
+    const router = new Router(early);
+    await router.start();
+    router.register(fakePlugin('p', [new FakeInstance('silent', manual, { honoursDeadline: false })], { requestTimeoutMs: 500 }));
+    const t = track(router.request({ plugin: 'p', payload: 1 }));
+    manual.advance(499);
+    await flush();
+    expect(t.state).toBe('pending');
+    manual.advance(1);
+    await flush();
+    expect(t.error).toMatchObject({ code: 'E_TIMEOUT' });
   });
 });

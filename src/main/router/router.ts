@@ -1,6 +1,6 @@
 import type { RequestMetrics } from '../../shared/domain';
 import { ConductorError, type ErrorCode } from '../../shared/result';
-import type { Clock } from '../common/clock';
+import { DeadlineQueue, type Clock } from '../common/clock';
 import { toDisposable, type Disposable } from '../common/disposable';
 import type { ComponentReport, HealthReporter } from '../common/health';
 import type { Service } from '../common/service';
@@ -27,6 +27,8 @@ interface PluginEntry {
   readonly plugin: RoutedPlugin;
   readonly name: string;
   readonly queue: PluginQueue<Pending>;
+  /** Every admitted, unsettled request's deadline, behind one timer. */
+  readonly deadlines: DeadlineQueue<Pending>;
   readonly metrics: RequestMetricsRecorder;
   readonly budget: RetryBudget;
   readonly timeoutMs: number;
@@ -63,6 +65,12 @@ export class Router implements Service, HealthReporter {
   private readonly drainWaiters = new Set<{ done: (result: DrainResult) => void; timer: Disposable }>();
   /** Calls this router has outstanding per instance (an instance's own `inFlight` may lag). */
   private readonly outstanding = new Map<RoutableInstance, number>();
+  /**
+   * The signal of every call made for a request without a caller signal (most of them): aborted
+   * (and replaced) by `stop()`. Such a call's deadline is enforced by its instance, which is
+   * given the same deadline; so no per-request controller, listener or signal.
+   */
+  private stopController = new AbortController();
   private readonly balancer: LeastOutstandingBalancer;
   /** Overall metrics (every request, including those refused before a plugin was chosen). */
   readonly metrics: RequestMetricsRecorder;
@@ -115,10 +123,13 @@ export class Router implements Service, HealthReporter {
   /** Closes the gate and fails whatever is still unsettled with E_SHUTTING_DOWN (aborting its call). */
   async stop(): Promise<void> {
     this.quiesce();
+    const stopController = this.stopController;
+    this.stopController = new AbortController();
     for (const p of [...this.live]) {
-      p.controller.abort(new ConductorError('E_SHUTTING_DOWN', 'the router stopped'));
+      p.controller?.abort(new ConductorError('E_SHUTTING_DOWN', 'the router stopped'));
       this.settle(p, new ConductorError('E_SHUTTING_DOWN', 'the router stopped before the request finished'));
     }
+    stopController.abort(new ConductorError('E_SHUTTING_DOWN', 'the router stopped'));
   }
 
   get state(): RouterGate {
@@ -154,6 +165,7 @@ export class Router implements Service, HealthReporter {
       plugin,
       name: plugin.name,
       queue: new PluginQueue<Pending>(plugin.queueLimit ?? this.options.defaultQueueLimit),
+      deadlines: new DeadlineQueue<Pending>(this.clock, (p) => this.onDeadline(p)),
       metrics,
       budget: new RetryBudget(this.clock, {
         ratio: this.options.retryBudgetRatio,
@@ -235,13 +247,14 @@ export class Router implements Service, HealthReporter {
     this.live.add(p);
     entry.metrics.begin();
     this.metrics.begin();
-    entry.budget.recordRequest();
-    p.timer = this.clock.setTimeout(() => this.onDeadline(p), deadline - now);
+    entry.budget.recordRequest(now);
+    entry.deadlines.add(p);
     if (req.signal) {
+      p.controller = new AbortController();
       p.onAbort = () => this.onCallerAbort(p);
       req.signal.addEventListener('abort', p.onAbort, { once: true });
     }
-    if (instance !== null) this.dispatch(p, instance);
+    if (instance !== null) this.dispatch(p, instance, now);
     else {
       entry.queue.pushBack(p);
       this.pump(entry);
@@ -264,7 +277,7 @@ export class Router implements Service, HealthReporter {
     return this.balancer.pick(entry.plugin.instances(), entry.maxConcurrent, this.loadOf, entry.admit, exclude);
   }
 
-  private dispatch(p: Pending, instance: RoutableInstance): void {
+  private dispatch(p: Pending, instance: RoutableInstance, now = this.clock.now()): void {
     p.attempts++;
     this.outstanding.set(instance, (this.outstanding.get(instance) ?? 0) + 1);
     const plugin = p.entry.plugin;
@@ -275,10 +288,11 @@ export class Router implements Service, HealthReporter {
         this.hookFailed(p.entry, 'onCallStart', error);
       }
     }
-    const started = this.clock.now();
+    const started = now;
     let call: Promise<unknown>;
     try {
-      call = instance.call(p.payload, { deadline: p.deadline, capability: p.capability, signal: p.controller.signal });
+      const signal = p.controller === null ? this.stopController.signal : p.controller.signal;
+      call = instance.call(p.payload, { deadline: p.deadline, capability: p.capability, signal });
     } catch (error) {
       call = Promise.reject(error);
     }
@@ -293,7 +307,8 @@ export class Router implements Service, HealthReporter {
     if (left > 0) this.outstanding.set(instance, left);
     else this.outstanding.delete(instance);
     const entry = p.entry;
-    const latency = this.clock.now() - started;
+    const now = this.clock.now();
+    const latency = now - started;
     entry.latencyEwma = entry.latencyEwma < 0 ? latency : entry.latencyEwma + EWMA_ALPHA * (latency - entry.latencyEwma);
     const error = ok ? null : toConductorError(result);
     if (entry.plugin.onCallResult) {
@@ -304,8 +319,8 @@ export class Router implements Service, HealthReporter {
       }
     }
     if (!p.settled) {
-      if (error === null) this.settle(p, null, result);
-      else if (error.code !== 'E_TIMEOUT' && this.clock.now() >= p.deadline) {
+      if (error === null) this.settle(p, null, result, now);
+      else if (error.code !== 'E_TIMEOUT' && now >= p.deadline) {
         // A failure that arrives at or after the deadline is the deadline's doing (e.g. a fan-out
         // plugin whose inner calls timed out first): the caller gets E_TIMEOUT, not the echo of it.
         this.settle(p, new ConductorError('E_TIMEOUT', `deadline passed (${error.code}: ${error.message})`));
@@ -370,39 +385,33 @@ export class Router implements Service, HealthReporter {
     }
   }
 
+  /** From the plugin's deadline queue, which never calls it before the deadline. */
   private onDeadline(p: Pending): void {
-    p.timer = null;
     if (p.settled) return;
-    // A system timer may fire a hair early against the wall clock: never time out before the deadline.
-    const early = p.deadline - this.clock.now();
-    if (early > 0) {
-      p.timer = this.clock.setTimeout(() => this.onDeadline(p), early);
-      return;
-    }
     const queued = p.queued;
-    p.controller.abort(new ConductorError('E_TIMEOUT', 'the deadline passed'));
+    // A call with a caller signal has its own controller; any other call's instance enforces the same deadline.
+    p.controller?.abort(new ConductorError('E_TIMEOUT', 'the deadline passed'));
     this.settle(p, new ConductorError('E_TIMEOUT', queued ? 'the deadline passed while the request was queued' : 'the deadline passed', { deadline: p.deadline, queued }));
   }
 
   private onCallerAbort(p: Pending): void {
     if (p.settled) return;
     this.settle(p, new ConductorError('E_CONFLICT', CANCELLED));
-    p.controller.abort(p.signal?.reason);
+    p.controller?.abort(p.signal?.reason);
   }
 
-  /** Settles `p` exactly once: leaves the queue, disarms its timer and listener, counts it, answers. */
-  private settle(p: Pending, error: ConductorError | null, value?: unknown): void {
+  /** Settles `p` exactly once: leaves the queue and the deadline queue, drops its listener, counts it, answers. */
+  private settle(p: Pending, error: ConductorError | null, value?: unknown, now = this.clock.now()): void {
     if (p.settled) return;
     p.settled = true;
     if (p.queued) p.entry.queue.remove(p);
-    p.timer?.dispose();
-    p.timer = null;
+    p.entry.deadlines.remove(p);
     if (p.signal && p.onAbort) p.signal.removeEventListener('abort', p.onAbort);
     this.live.delete(p);
-    const latency = this.clock.now() - p.startedAt;
+    const latency = now - p.startedAt;
     const code = error === null ? null : error.code;
-    p.entry.metrics.end(latency, code);
-    this.metrics.end(latency, code);
+    p.entry.metrics.end(latency, code, now);
+    this.metrics.end(latency, code, now);
     if (error === null) p.resolve(value);
     else p.reject(error);
     if (this.live.size === 0 && this.drainWaiters.size > 0) {

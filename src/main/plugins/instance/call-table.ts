@@ -1,15 +1,39 @@
-/** The books of an instance: calls in flight (with their deadline timers) and pending probes. */
+/**
+ * The books of an instance: calls in flight (their deadlines behind one timer, their abort
+ * signals watched with one listener per signal) and pending probes.
+ */
+import { DeadlineQueue, type Clock, type DeadlineNode } from '../../common/clock';
 import type { Disposable } from '../../common/disposable';
 
-export class PendingCall {
-  timer: Disposable | null = null;
+export class PendingCall implements DeadlineNode<PendingCall> {
+  deadlinePrev: PendingCall | null = null;
+  deadlineNext: PendingCall | null = null;
+  inDeadlineQueue = false;
+  /** The caller's signal, and the watch of it this call is in. */
   signal: AbortSignal | null = null;
-  onAbort: (() => void) | null = null;
+  watch: SignalWatch | null = null;
   constructor(
+    readonly id: number,
     readonly deadline: number,
     readonly resolve: (value: unknown) => void,
     readonly reject: (error: unknown) => void,
   ) {}
+}
+
+/** One `abort` listener for every call in flight with one signal. */
+interface SignalWatch {
+  readonly signal: AbortSignal;
+  readonly calls: Set<PendingCall>;
+  readonly listener: () => void;
+  /** Calls ever watched through it. */
+  uses: number;
+}
+
+export interface CallTableHandlers {
+  /** A call's deadline passed (it has left the table). */
+  expire(call: PendingCall): void;
+  /** A call's signal aborted (it has left the table). */
+  cancel(call: PendingCall): void;
 }
 
 export interface Probe {
@@ -23,26 +47,96 @@ export interface Probe {
 export class CallTable {
   private readonly calls = new Map<number, PendingCall>();
   private readonly probes = new Map<number, Probe>();
+  private readonly deadlines: DeadlineQueue<PendingCall>;
+  /**
+   * The calls in flight per signal, with one `abort` listener per signal: many calls usually
+   * share one (the router's). A watch goes when its last call settles, except the one most
+   * recently emptied after serving several calls (so a shared signal keeps its listener between
+   * calls); `dispose` removes that one too.
+   */
+  private readonly watches = new Map<AbortSignal, SignalWatch>();
+  private sticky: SignalWatch | null = null;
+
+  constructor(
+    clock: Clock,
+    private readonly handlers: CallTableHandlers,
+  ) {
+    this.deadlines = new DeadlineQueue<PendingCall>(clock, (call) => {
+      if (this.settle(call.id) !== undefined) handlers.expire(call);
+    });
+  }
 
   get size(): number {
     return this.calls.size;
   }
 
-  add(id: number, call: PendingCall): void {
-    this.calls.set(id, call);
+  /** Adds a call; its deadline is enforced from now on, and `signal` (not aborted) is watched. */
+  add(call: PendingCall, signal: AbortSignal | undefined): void {
+    this.calls.set(call.id, call);
+    this.deadlines.add(call);
+    if (signal === undefined) return;
+    call.signal = signal;
+    let watch = this.watches.get(signal);
+    if (watch === undefined) {
+      const created: SignalWatch = { signal, calls: new Set(), listener: () => this.aborted(created), uses: 0 };
+      watch = created;
+      this.watches.set(signal, watch);
+      signal.addEventListener('abort', watch.listener, { once: true });
+    }
+    watch.uses++;
+    watch.calls.add(call);
+    call.watch = watch;
+  }
+
+  private aborted(watch: SignalWatch): void {
+    this.watches.delete(watch.signal);
+    if (this.sticky === watch) this.sticky = null;
+    for (const call of watch.calls) {
+      if (this.settle(call.id) !== undefined) this.handlers.cancel(call);
+    }
+    watch.calls.clear();
+  }
+
+  /** A watch's last call settled. */
+  private idle(watch: SignalWatch): void {
+    if (watch === this.sticky) return;
+    if (watch.uses > 1) {
+      const previous = this.sticky;
+      this.sticky = watch;
+      if (previous !== null && previous.calls.size === 0) this.unwatch(previous);
+      return;
+    }
+    this.unwatch(watch);
+  }
+
+  private unwatch(watch: SignalWatch): void {
+    if (this.sticky === watch) this.sticky = null;
+    this.watches.delete(watch.signal);
+    watch.signal.removeEventListener('abort', watch.listener);
+  }
+
+  /** Drops every deadline and signal listener (once nothing is in flight: the instance exited). */
+  dispose(): void {
+    this.deadlines.clear();
+    for (const watch of [...this.watches.values()]) this.unwatch(watch);
   }
 
   deadlineOf(id: number): number | undefined {
     return this.calls.get(id)?.deadline;
   }
 
-  /** Removes a call, its timer and its abort listener; undefined if it was already settled. */
+  /** Removes a call, its deadline and its watch; undefined if it was already settled. */
   settle(id: number): PendingCall | undefined {
     const call = this.calls.get(id);
     if (call === undefined) return undefined;
     this.calls.delete(id);
-    call.timer?.dispose();
-    if (call.signal !== null && call.onAbort !== null) call.signal.removeEventListener('abort', call.onAbort);
+    this.deadlines.remove(call);
+    const watch = call.watch;
+    if (watch !== null) {
+      call.watch = null;
+      watch.calls.delete(call);
+      if (watch.calls.size === 0 && this.watches.get(watch.signal) === watch) this.idle(watch);
+    }
     return call;
   }
 

@@ -51,7 +51,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
   private currentState: InstanceState = 'starting';
   private channel: InstanceChannel | null = null;
   private readonly sender: CoalescingSender<MainMessage>;
-  private readonly pending = new CallTable();
+  private readonly pending: CallTable;
   private nextId = 1;
   private started = false;
   private exited = false;
@@ -74,9 +74,11 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
     this.plugin = options.plugin;
     this.events = new Emitter((error) => this.log('error', `an instance listener threw: ${String(error)}`, false));
     this.invalid = new RateLimitedReporter(options.clock, (reason) => this.log('warn', `dropped an invalid message from the plugin: ${reason}`, false));
+    this.pending = new CallTable(options.clock, { expire: (call) => this.expire(call), cancel: (call) => this.cancel(call) });
     this.sender = new CoalescingSender<MainMessage>({
       write: (message) => this.channel?.write(message),
       onUnsendable: (message, error) => this.unsendable(message, error),
+      holdAfterBusyTick: true,
     });
   }
 
@@ -193,22 +195,14 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
     if (typeof deadline !== 'number' || Number.isNaN(deadline)) {
       return Promise.reject(new ConductorError('E_BAD_REQUEST', 'call: options.deadline must be a number', { field: 'deadline' }));
     }
-    const remaining = deadline - this.options.clock.now();
-    if (remaining <= 0) {
+    if (deadline <= this.options.clock.now()) {
       this.errorCount++;
       return Promise.reject(new ConductorError('E_TIMEOUT', `the deadline passed before the call to ${this.id} was sent`));
     }
     if (signal?.aborted) return Promise.reject(cancelledError(signal));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const call = new PendingCall(deadline, resolve, reject);
-      call.timer = this.options.clock.setTimeout(() => this.expire(id), remaining);
-      if (signal !== undefined) {
-        call.signal = signal;
-        call.onAbort = () => this.cancel(id);
-        signal.addEventListener('abort', call.onAbort, { once: true });
-      }
-      this.pending.add(id, call);
+      this.pending.add(new PendingCall(id, deadline, resolve, reject), signal);
       this.sender.send(capability === undefined ? { type: 'request', id, payload, deadline } : { type: 'request', id, payload, capability, deadline });
     });
   }
@@ -219,20 +213,20 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
     return new ConductorError('E_SHUTTING_DOWN', `instance ${this.id} is ${this.stopRequested && this.currentState !== 'stopped' ? 'stopping' : this.currentState}`);
   }
 
-  private expire(id: number): void {
-    const call = this.pending.settle(id);
-    if (call === undefined) return;
+  /** From the call table: the call's deadline passed (never before it). */
+  private expire(call: PendingCall): void {
     this.errorCount++;
     call.reject(new ConductorError('E_TIMEOUT', `plugin ${this.plugin} (${this.id}) did not answer by the deadline`));
-    this.sender.send({ type: 'cancel', id, reason: 'timeout' });
+    this.sender.send({ type: 'cancel', id: call.id, reason: 'timeout' });
   }
 
-  private cancel(id: number): void {
-    const call = this.pending.settle(id);
-    if (call === undefined) return;
+  /** From the call table: the call's signal aborted. A deadline's abort (an E_TIMEOUT reason) reaches the plugin as a timeout. */
+  private cancel(call: PendingCall): void {
     this.errorCount++;
-    call.reject(cancelledError(call.signal!));
-    this.sender.send({ type: 'cancel', id, reason: 'cancelled' });
+    const error = cancelledError(call.signal!);
+    call.reject(error);
+    const timedOut = call.signal!.reason instanceof ConductorError && call.signal!.reason.code === 'E_TIMEOUT';
+    this.sender.send({ type: 'cancel', id: call.id, reason: timedOut ? 'timeout' : 'cancelled' });
   }
 
   // ---- probes -----------------------------------------------------------------------------------
@@ -414,6 +408,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
       this.errorCount++;
       call.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what} with the request in flight`));
     }
+    this.pending.dispose();
     for (const probe of this.pending.settleAllProbes()) {
       if (probe.kind === 'ping') probe.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what}`));
       else probe.resolve({ status: 'down', message: `instance ${this.id} ${what}` });

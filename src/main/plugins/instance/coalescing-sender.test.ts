@@ -4,7 +4,7 @@ import { CoalescingSender } from './coalescing-sender';
 
 type Msg = { n: number };
 
-function setup(options: { failOn?: (message: Msg | BatchMessage<Msg>) => boolean } = {}) {
+function setup(options: { failOn?: (message: Msg | BatchMessage<Msg>) => boolean; holdAfterBusyTick?: boolean } = {}) {
   const written: Array<Msg | BatchMessage<Msg>> = [];
   const unsendable: Msg[] = [];
   let scheduled: (() => void) | null = null;
@@ -14,6 +14,7 @@ function setup(options: { failOn?: (message: Msg | BatchMessage<Msg>) => boolean
       written.push(message);
     },
     onUnsendable: (message) => unsendable.push(message),
+    holdAfterBusyTick: options.holdAfterBusyTick,
     schedule: (flush) => {
       scheduled = flush;
     },
@@ -47,6 +48,29 @@ describe('CoalescingSender', () => {
     // The next tick starts afresh: its first message is direct again.
     sender.send({ n: 6 });
     expect(written.at(-1)).toEqual({ n: 6 });
+  });
+
+  it('holdAfterBusyTick: after a busy tick the first message waits for the batch too; after a quiet tick it goes directly again', () => {
+    const { sender, written, tick } = setup({ holdAfterBusyTick: true });
+    for (let n = 1; n <= 3; n++) sender.send({ n });
+    tick();
+    expect(written).toEqual([{ n: 1 }, { type: 'batch', messages: [{ n: 2 }, { n: 3 }] }]);
+    // Busy: this tick's messages all go out together.
+    sender.send({ n: 4 });
+    sender.send({ n: 5 });
+    expect(written).toHaveLength(2);
+    tick();
+    expect(written.at(-1)).toEqual({ type: 'batch', messages: [{ n: 4 }, { n: 5 }] });
+    // Still busy after a two-message tick: a lone message waits for the end of the tick.
+    sender.send({ n: 6 });
+    expect(written).toHaveLength(3);
+    tick();
+    expect(written.at(-1)).toEqual({ n: 6 });
+    // That tick was quiet: the next first message is direct again.
+    sender.send({ n: 7 });
+    expect(written.at(-1)).toEqual({ n: 7 });
+    tick();
+    expect(sender.writes).toBe(5);
   });
 
   it('two messages in a tick: the second goes out alone, not as a batch of one', () => {
