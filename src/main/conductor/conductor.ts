@@ -21,6 +21,7 @@ import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '.
 import { Scaler } from '../scaler/scaler';
 import type { ScalingPolicyOptions } from '../scaler/scaling-policy';
 import type { PluginHealthTuning } from '../plugins/plugin-health';
+import { epochMinute } from '../store/metrics-repository';
 import { Store } from '../store/store';
 import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
@@ -499,7 +500,8 @@ export class Conductor {
     const rows = this.router.drainRollup(flush ? { flush: true } : undefined);
     if (rows.length === 0) return;
     try {
-      this.store.metrics.writeRollups(rows);
+      // The router keys a rollup by the minute's start in epoch ms; the table by epoch minute.
+      this.store.metrics.writeRollups(rows.map((r) => ({ ...r, minute: epochMinute(r.minute) })));
     } catch (error) {
       this.logger.warn(`could not store request metrics: ${messageOf(error)}`);
     }

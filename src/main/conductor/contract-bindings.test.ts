@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { COMMAND_NAMES, type CommandName } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -154,5 +155,15 @@ describe('contract bindings', () => {
       body: '{}',
     });
     expect(http.status).toBe(404);
+  });
+
+  it('request rollups reach SQLite at shutdown, keyed by epoch minute', async () => {
+    await conductor.shutdown('rollup check');
+    const db = new Database(join(dataDir, 'conductor.db'), { readonly: true });
+    const rows = db.prepare("SELECT plugin, minute, count FROM metrics_minute WHERE plugin = 'echo'").all() as { plugin: string; minute: number; count: number }[];
+    db.close();
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(6);
+    const nowMinute = Math.floor(Date.now() / 60_000);
+    for (const r of rows) expect(Math.abs(r.minute - nowMinute)).toBeLessThanOrEqual(2);
   });
 });

@@ -3,6 +3,7 @@
  * running copy of a plugin, in its own child process (default) or worker thread.
  */
 import type { LogLevel } from '../../shared/domain';
+import type { WireStateOp } from '../../shared/plugin-protocol';
 import type { Disposable } from '../common/disposable';
 
 /** DESIGN.md, States. */
@@ -59,13 +60,8 @@ export interface InstanceHost {
   request(from: string, target: { capability?: string; plugin?: string }, payload: unknown, options: { timeoutMs?: number; deadline: number }): Promise<unknown>;
 }
 
-export type StateOp =
-  | { op: 'get'; key: string }
-  | { op: 'set'; key: string; value: unknown }
-  | { op: 'delete'; key: string }
-  | { op: 'increment'; key: string; by: number }
-  | { op: 'compareAndSet'; key: string; expected: unknown; value: unknown }
-  | { op: 'keys'; prefix?: string };
+/** A `ctx.state` operation, exactly as it travels on the plugin protocol. */
+export type StateOp = WireStateOp;
 
 export interface PluginInstance extends RoutableInstance {
   readonly plugin: string;
