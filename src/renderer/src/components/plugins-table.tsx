@@ -16,6 +16,10 @@ function EmptyPlugins({ dataDir }: { dataDir: string }) {
   );
 }
 
+function readyInstances(p: PluginSummary): number {
+  return p.instances.filter((i) => i.state === 'ready' || i.state === 'degraded').length;
+}
+
 export function PluginsTable({ plugins, dataDir }: { plugins: PluginSummary[]; dataDir: string }) {
   return (
     <Section
@@ -33,6 +37,8 @@ export function PluginsTable({ plugins, dataDir }: { plugins: PluginSummary[]; d
                 <th scope="col">Name</th>
                 <th scope="col">Version</th>
                 <th scope="col">State</th>
+                <th scope="col">Instances</th>
+                <th scope="col">Requests</th>
                 <th scope="col">Capabilities</th>
                 <th scope="col">Reason</th>
               </tr>
@@ -48,6 +54,16 @@ export function PluginsTable({ plugins, dataDir }: { plugins: PluginSummary[]; d
                   <td className="mono">{p.version}</td>
                   <td>
                     <StateBadge state={p.state} />
+                  </td>
+                  <td className="mono" title={`bounds ${p.min}–${p.max}`}>
+                    {readyInstances(p)}/{p.instances.length}{' '}
+                    <span className="muted">
+                      ({p.min}–{p.max})
+                    </span>
+                  </td>
+                  <td className="mono">
+                    {p.metrics.total}
+                    {p.metrics.errors > 0 && <span className="muted"> · {p.metrics.errors} err</span>}
                   </td>
                   <td>
                     {p.capabilities.length === 0 ? (
