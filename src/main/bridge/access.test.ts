@@ -71,7 +71,7 @@ describe('tokens', () => {
     expect(session).toMatch(/^[0-9a-f]{64}$/);
     expect(session).not.toContain(TOKEN);
     expect(sessionValueFor('b'.repeat(64))).not.toBe(session);
-    expect(sessionCookieHeader(session)).toBe(`${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+    expect(sessionCookieHeader(session, 'c_name')).toBe(`c_name=${session}; HttpOnly; SameSite=Strict; Path=/`);
   });
 
   it('parses bearer headers and cookies', () => {
@@ -85,18 +85,22 @@ describe('tokens', () => {
 });
 
 describe('authenticate', () => {
-  const cookie = `${SESSION_COOKIE}=${secrets.session}`;
+  const cookie = `${secrets.cookieName}=${secrets.session}`;
 
   it('knows a bearer and a cookie', () => {
     expect(authenticate({ authorization: `Bearer ${TOKEN}` }, secrets)).toBe('bearer');
     expect(authenticate({ cookie }, secrets)).toBe('cookie');
-    expect(authenticate({ cookie: `other=1; ${SESSION_COOKIE}=stale; ${SESSION_COOKIE}=${secrets.session}` }, secrets)).toBe('cookie');
+    expect(authenticate({ cookie: `other=1; ${secrets.cookieName}=stale; ${secrets.cookieName}=${secrets.session}` }, secrets)).toBe('cookie');
   });
 
   it('refuses wrong or missing credentials; a raw token in the cookie is not a session', () => {
     expect(authenticate({}, secrets)).toBeNull();
     expect(authenticate({ authorization: `Bearer ${'b'.repeat(64)}` }, secrets)).toBeNull();
-    expect(authenticate({ cookie: `${SESSION_COOKIE}=${TOKEN}` }, secrets)).toBeNull();
+    expect(authenticate({ cookie: `${secrets.cookieName}=${TOKEN}` }, secrets)).toBeNull();
+    // Another conductor's cookie (another token) is not ours, and its name differs.
+    const other = accessSecrets('b'.repeat(64));
+    expect(other.cookieName).not.toBe(secrets.cookieName);
+    expect(authenticate({ cookie: `${other.cookieName}=${other.session}` }, secrets)).toBeNull();
     // An Authorization header is judged alone: a wrong bearer is not rescued by a good cookie.
     expect(authenticate({ authorization: 'Bearer nope', cookie }, secrets)).toBeNull();
   });
@@ -119,7 +123,7 @@ describe('origin', () => {
 });
 
 describe('checkRequest', () => {
-  const cookie = `${SESSION_COOKIE}=${secrets.session}`;
+  const cookie = `${secrets.cookieName}=${secrets.session}`;
 
   it('checks Host before auth', () => {
     expect(checkRequest('GET', { host: 'evil.example', authorization: `Bearer ${TOKEN}` }, secrets, PORT)).toMatchObject({
@@ -140,7 +144,7 @@ describe('checkRequest', () => {
 });
 
 describe('checkUpgrade', () => {
-  const cookie = `${SESSION_COOKIE}=${secrets.session}`;
+  const cookie = `${secrets.cookieName}=${secrets.session}`;
 
   it('accepts own Origin with a cookie, and bearer without Origin', () => {
     expect(checkUpgrade({ host: HOST, origin: `http://${HOST}`, cookie }, secrets, PORT)).toEqual({ ok: true, auth: 'cookie' });

@@ -68,9 +68,18 @@ export function sessionValueFor(token: string): string {
   return createHmac('sha256', token).update('conductor-session').digest('hex');
 }
 
+/**
+ * The session cookie's name for a token: `conductor_session_<tag>`, the tag derived from the token
+ * (HMAC, 12 hex). Browsers do not separate cookies by port, so two conductors on 127.0.0.1 would
+ * otherwise overwrite each other's cookie; each run's fresh token gives it a name of its own.
+ */
+export function sessionCookieNameFor(token: string): string {
+  return `${SESSION_COOKIE}_${createHmac('sha256', token).update('conductor-cookie-name').digest('hex').slice(0, 12)}`;
+}
+
 /** `Set-Cookie` value of the browser flow: HttpOnly, SameSite=Strict, whole site, session-long. */
-export function sessionCookieHeader(session: string): string {
-  return `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookieHeader(session: string, name: string): string {
+  return `${name}=${session}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or `null`. */
@@ -96,10 +105,12 @@ export interface AccessSecrets {
   token: string;
   /** The derived session cookie value. */
   session: string;
+  /** The session cookie's name (see `sessionCookieNameFor`). */
+  cookieName: string;
 }
 
 export function accessSecrets(token: string): AccessSecrets {
-  return { token, session: sessionValueFor(token) };
+  return { token, session: sessionValueFor(token), cookieName: sessionCookieNameFor(token) };
 }
 
 export type AuthKind = 'bearer' | 'cookie';
@@ -114,7 +125,7 @@ export function authenticate(headers: IncomingHttpHeaders, secrets: AccessSecret
     const token = bearerTokenOf(headers.authorization);
     return token !== null && secretEquals(token, secrets.token) ? 'bearer' : null;
   }
-  const values = cookieValues(headers.cookie, SESSION_COOKIE);
+  const values = cookieValues(headers.cookie, secrets.cookieName);
   // Compare every candidate (no early exit) so timing does not tell which one matched.
   let match = false;
   for (const value of values) match = secretEquals(value, secrets.session) || match;

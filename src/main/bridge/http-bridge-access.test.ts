@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HTTP_PATHS, SESSION_COOKIE } from '../../shared/contract';
-import { sessionValueFor } from './access';
+import { HTTP_PATHS } from '../../shared/contract';
+import { sessionCookieNameFor, sessionValueFor } from './access';
 import { bearer, INDEX_HTML, loginCookie, send, startFixture, STATUS_FIXTURE, type Fixture, type HttpAnswer } from './bridge-fixture.test-helper';
 
 let fx: Fixture;
@@ -77,7 +77,7 @@ describe('browser flow', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\//);
-    expect(cookie.startsWith(`${SESSION_COOKIE}=${sessionValueFor(fx.token)};`)).toBe(true);
+    expect(cookie.startsWith(`${sessionCookieNameFor(fx.token)}=${sessionValueFor(fx.token)};`)).toBe(true);
     expect(cookie).not.toContain(fx.token);
 
     const root = await call({ path: `/?token=${fx.token}` });
@@ -127,7 +127,7 @@ describe('browser flow', () => {
   });
 
   it('a raw token as the cookie is not a session', async () => {
-    const answer = await call({ path: '/', headers: { Cookie: `${SESSION_COOKIE}=${fx.token}` } });
+    const answer = await call({ path: '/', headers: { Cookie: `${sessionCookieNameFor(fx.token)}=${fx.token}` } });
     expect(answer.status).toBe(401);
   });
 });

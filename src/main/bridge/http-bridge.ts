@@ -254,7 +254,7 @@ export class HttpBridge implements Service {
     const location = pathname.replace(/^[/\\]+/, '/') + (kept.length > 0 ? `?${kept.join('&')}` : '');
     res.writeHead(303, {
       Location: location,
-      'Set-Cookie': sessionCookieHeader(this.secrets.session),
+      'Set-Cookie': sessionCookieHeader(this.secrets.session, this.secrets.cookieName),
       'Cache-Control': 'no-store',
       'Content-Length': '0',
     });
