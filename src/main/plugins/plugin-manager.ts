@@ -3,7 +3,7 @@ import type { PluginDetail, PluginMetrics, PluginSummary } from '../../shared/do
 import type { ErrorCode } from '../../shared/result';
 import { ConductorError } from '../../shared/result';
 import type { Clock } from '../common/clock';
-import { toDisposable, type Disposable } from '../common/disposable';
+import type { Disposable } from '../common/disposable';
 import type { ComponentReport, HealthReporter } from '../common/health';
 import type { CrashCause } from '../health/crash-loop-detector';
 import type { TickHandler } from '../health/health-monitor';
@@ -70,14 +70,10 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private readonly order: PluginSlot[] = [];
   private readonly logFiles = new Map<string, RotatingFile>();
   private stopping = false;
-  /** The instances' clock: their deadline timers never fire before the deadline. */
-  private readonly instanceClock: Clock;
-
   private tickSubscription: Disposable | null = null;
 
-  constructor(private readonly options: PluginManagerOptions) {
-    this.instanceClock = punctualClock(options.clock);
-  }
+  // Instances' deadline timers never fire early: their DeadlineQueue re-arms an early timer.
+  constructor(private readonly options: PluginManagerOptions) {}
 
   // ---- lifecycle ----
 
@@ -492,7 +488,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       // Not ready within the startup limit: the start fails, and that counts as a crash.
       startTimeoutMs: m.probes.startup.maxMs,
       host: this.host,
-      clock: this.instanceClock,
+      clock: this.options.clock,
       ...(this.options.runtimePath ? { runtimePath: this.options.runtimePath } : {}),
     });
     slot.instances.push(instance);
@@ -784,29 +780,6 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
         deadline: opts.deadline,
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       }),
-  };
-}
-
-/**
- * `clock` whose timeouts never run before `clock.now()` has reached their time: a system timer may
- * fire a millisecond early against the wall clock that deadlines are written in, and an instance
- * must not answer E_TIMEOUT before the deadline (the router guards its own timers the same way).
- */
-function punctualClock(clock: Clock): Clock {
-  return {
-    now: () => clock.now(),
-    setInterval: (fn, ms) => clock.setInterval(fn, ms),
-    setTimeout(fn, ms) {
-      const due = clock.now() + ms;
-      let timer: Disposable;
-      const fire = () => {
-        const early = due - clock.now();
-        if (early > 0) timer = clock.setTimeout(fire, early);
-        else fn();
-      };
-      timer = clock.setTimeout(fire, ms);
-      return toDisposable(() => timer.dispose());
-    },
   };
 }
 
