@@ -5,7 +5,7 @@
  * client derive their API from it. No channel string is written anywhere else.
  */
 import { z } from 'zod';
-import { LOG_LEVELS, type LogEntry, type PluginDetail, type PluginSummary, type StatusSnapshot, type StoredEvent } from './domain';
+import { LOG_LEVELS, SETTING_KEYS, type LogEntry, type MetricsHistory, type SettingsView, type PluginDetail, type PluginSummary, type StatusSnapshot, type StoredEvent } from './domain';
 import type { EventName } from './channels';
 import type { Result } from './result';
 
@@ -25,12 +25,16 @@ export const commandArgs = {
     plugin: z.string().max(200).optional(),
     /** Case-insensitive substring of the message. */
     text: z.string().max(500).optional(),
-    /** Only entries with a sequence number above this one. */
+    /** Only entries with a sequence number above this one (following a tail). */
     afterSeq: z.number().int().min(0).optional(),
+    /** Only entries with a sequence number below this one (paging back into the store). */
+    beforeSeq: z.number().int().min(1).optional(),
     limit: limit(5000, 500),
   }),
   'events:query': z.strictObject({
     kind: z.string().max(200).optional(),
+    /** e.g. `plugin:echo` or `conductor`. */
+    source: z.string().max(200).optional(),
     /** Entries with an id below this one (paging backwards). */
     beforeId: z.number().int().min(1).optional(),
     sinceTs: z.number().int().min(0).optional(),
@@ -54,6 +58,12 @@ export const commandArgs = {
   /** Validates the folder, then copies it into the data dir's plugins folder (upgrades in place). */
   'plugins:install': z.strictObject({ path: z.string().min(1).max(4096) }),
   'plugins:uninstall': z.strictObject({ name: pluginName, removeState: z.boolean().default(false) }),
+  /** The live charts' recent samples (system, requests, and one plugin when named). */
+  'metrics:history': z.strictObject({ plugin: pluginName.optional() }),
+  /** Every UI-changeable setting with its effective value and where it comes from, plus runtime info. */
+  'settings:get': z.strictObject({}),
+  /** Saves one setting (below flags and the config file in precedence); E_CONFLICT when pinned. */
+  'settings:set': z.strictObject({ key: z.enum(SETTING_KEYS), value: z.unknown() }),
   /** Sends one request through the router, like `POST /api/v1/requests`. */
   'requests:send': z
     .strictObject({
@@ -92,6 +102,9 @@ export interface CommandResults {
   'plugins:install': { name: string; version: string; upgradedFrom?: string; plugin: PluginSummary };
   'plugins:uninstall': { name: string; removedState: boolean };
   'requests:send': { value: unknown; latencyMs: number };
+  'metrics:history': MetricsHistory;
+  'settings:get': SettingsView;
+  'settings:set': SettingsView;
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];
@@ -104,6 +117,7 @@ export function isCommandName(name: unknown): name is CommandName {
 export interface EventPayloads {
   'status:changed': StatusSnapshot;
   'logs:appended': LogEntry[];
+  'settings:changed': SettingsView;
 }
 
 export { EVENT_NAMES, isEventName, type EventName } from './channels';

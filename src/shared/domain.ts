@@ -73,6 +73,10 @@ export interface InstanceSummary {
   errors: number;
   /** The circuit breaker of the instance's slot (a replacement inherits its slot's breaker). */
   breaker: 'closed' | 'open' | 'halfOpen';
+  /** CPU over the last health tick, percent of one core (null until sampled, or for a thread instance). */
+  cpuPercent: number | null;
+  /** Resident set size, bytes (null until sampled, or for a thread instance). */
+  rssBytes: number | null;
 }
 
 /** Why a plugin was quarantined (crash loop): the crash that tripped it. */
@@ -136,6 +140,9 @@ export interface PluginSummary {
   quarantine?: QuarantineCause;
   /** The scaler's latest decision for this plugin. */
   lastScaling?: ScalingSummary;
+  /** Sum over the plugin's sampled process instances (null when none was sampled). */
+  cpuPercent: number | null;
+  rssBytes: number | null;
 }
 
 export interface PluginDetail extends PluginSummary {
@@ -170,6 +177,75 @@ export interface StatusSnapshot {
   system: SystemResources | null;
   plugins: PluginSummary[];
   requests: RequestMetrics;
+}
+
+/** One health-tick sample of the conductor's traffic, for charts. */
+export interface RequestSample {
+  ts: number;
+  /** Requests completed per second since the previous sample. */
+  ratePerSec: number;
+  /** Failed completions per second since the previous sample. */
+  errorsPerSec: number;
+  inFlight: number;
+  /** Latency percentiles over the last minute. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** One health-tick sample of one plugin, for its detail page. */
+export interface PluginSample {
+  ts: number;
+  ratePerSec: number;
+  errorsPerSec: number;
+  inFlight: number;
+  /** Instances running (any state but stopped/crashed). */
+  instances: number;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+}
+
+/** The live charts' data: ring buffers filled on the health tick (about 5 minutes). */
+export interface MetricsHistory {
+  system: SystemResources[];
+  requests: RequestSample[];
+  /** Present when a plugin was asked for. */
+  plugin?: PluginSample[];
+}
+
+/** The settings a person may change from the UI (DESIGN.md, Settings precedence). */
+export const SETTING_KEYS = ['logLevel', 'ui.closeToTray', 'ui.startHidden', 'ui.launchAtLogin', 'ui.notifications', 'ui.mutedPlugins'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** Where an effective value came from: flags > config file > saved from the UI > defaults. */
+export type SettingSource = 'flag' | 'file' | 'saved' | 'default';
+
+export interface SettingView {
+  key: SettingKey;
+  title: string;
+  description: string;
+  value: unknown;
+  source: SettingSource;
+  /** False when a flag or the config file pins the value (the UI does not offer to change it). */
+  editable: boolean;
+  /** Only has an effect in the desktop app. */
+  electronOnly: boolean;
+}
+
+export interface RuntimeInfo {
+  version: string;
+  host: 'electron' | 'headless';
+  pid: number;
+  dataDir: string;
+  databasePath: string;
+  logsDir: string;
+  configFile: string | null;
+  nodeVersion: string;
+  platform: string;
+}
+
+export interface SettingsView {
+  settings: SettingView[];
+  runtime: RuntimeInfo;
 }
 
 export interface LogEntry {

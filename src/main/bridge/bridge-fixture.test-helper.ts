@@ -74,6 +74,9 @@ export function makeDispatcher(log: Logger): CommandDispatcher {
     'plugins:install': notInFixture,
     'plugins:uninstall': notInFixture,
     'requests:send': (args) => ({ value: args.payload, latencyMs: 0 }),
+    'metrics:history': () => ({ system: [], requests: [] }),
+    'settings:get': notInFixture,
+    'settings:set': notInFixture,
   };
   return new CommandDispatcher(handlers, log);
 }

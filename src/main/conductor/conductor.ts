@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
+import { dirname, resolve } from 'node:path';
+import type { LogEntry, StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
@@ -22,6 +22,10 @@ import { Scaler } from '../scaler/scaler';
 import type { ScalingPolicyOptions } from '../scaler/scaling-policy';
 import type { PluginHealthTuning } from '../plugins/plugin-health';
 import { epochMinute } from '../store/metrics-repository';
+import { LiveMetrics } from '../scaler/live-metrics';
+import { createProcessSampler, type ProcessSampler } from '../scaler/process-sampler';
+import { checkSetting, settingsView } from './settings-view';
+import type { SettingKey, SettingsView } from '../../shared/domain';
 import { Store } from '../store/store';
 import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
@@ -47,6 +51,8 @@ export interface ConductorOptions {
   /** Where SIGINT/SIGTERM come from; default `process`; null installs no handlers. */
   signals?: SignalSource | null;
   sampler?: SystemSampler;
+  /** Per-pid CPU/RSS of plugin instances; default /proc (Linux) or systeminformation; null: none. */
+  processSampler?: ProcessSampler | null;
   /** Log to the console too. Default true. */
   console?: boolean;
   /** The built child-side plugin runtime; default: next to the bundle. */
@@ -112,6 +118,11 @@ export class Conductor {
   private readonly services = new Map<StepName, Service>();
   /** Probe changes and per-minute rollups, drained into SQLite on the health tick. */
   private readonly probeHistory = new ProbeHistory();
+  /** The live charts' rings and the per-minute resource rollups. */
+  private readonly liveMetrics = new LiveMetrics();
+  /** The flag and file layers of the config, kept to tell a pinned setting from a saveable one. */
+  private layers: { flags: Record<string, unknown>; file: Record<string, unknown> } = { flags: {}, file: {} };
+  private lastPruneAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ConductorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -288,7 +299,7 @@ export class Conductor {
       components,
       system: this.scaler?.resources.latest() ?? null,
       plugins,
-      requests: this.router?.snapshot() ?? { total: 0, errors: 0, inFlight: 0, ratePerSec: 0, p50Ms: null, p99Ms: null },
+      requests: this.router?.snapshot() ?? { ...NO_REQUESTS },
     };
   }
 
@@ -375,9 +386,16 @@ export class Conductor {
           ...(this.options.pluginRuntimePath ? { runtimePath: this.options.pluginRuntimePath } : {}),
           healthTick: this.health!,
           probeHistory: this.probeHistory,
+          processSampler: this.options.processSampler === undefined ? createProcessSampler() : this.options.processSampler,
           ...(this.options.pluginHealth ? { healthTuning: this.options.pluginHealth } : {}),
         });
-        this.subscriptions.push(this.health!.onTick('metrics', (tick) => this.persistRollups(tick.now, false)));
+        this.subscriptions.push(
+          this.health!.onTick('metrics', (tick) => {
+            this.liveMetrics.record(tick.now, this.scaler?.resources.latest() ?? null, this.router?.snapshot() ?? NO_REQUESTS, this.manager?.summaries() ?? []);
+            this.persistRollups(tick.now, false);
+            this.pruneOld(tick.now);
+          }),
+        );
         // The scaler acts on the manager once plugins load; detached when the step stops.
         const manager = this.manager;
         const attached = this.scaler?.attach(manager);
@@ -408,7 +426,8 @@ export class Conductor {
     return {
       start: async () => {
         const file = this.options.cli.config ? readConfigFile(this.options.cli.config) : {};
-        this.resolved = resolveConfig({ flags: flagsAsConfigLayer(this.options.cli), file, saved: {} });
+        this.layers = { flags: flagsAsConfigLayer(this.options.cli), file };
+        this.resolved = resolveConfig({ ...this.layers, saved: {} });
         this.dataDirPath = resolve(this.resolved.config.dataDir ?? this.options.defaultDataDir ?? defaultDataDir());
         this.logger.setLevel(this.resolved.config.logLevel);
       },
@@ -438,13 +457,9 @@ export class Conductor {
         }
         this.store = store;
         this.logControl.setLogFile(layout.conductorLog);
+        this.persistLogs(store);
         // Saved settings sit below the file and flags in precedence; re-resolve with them.
-        const saved: Record<string, unknown> = {};
-        const all = store.settings.all();
-        for (const key of SAVEABLE_SETTINGS) if (key in all) saved[key] = all[key];
-        const file = this.options.cli.config ? readConfigFile(this.options.cli.config) : {};
-        this.resolved = resolveConfig({ flags: flagsAsConfigLayer(this.options.cli), file, saved });
-        this.logger.setLevel(this.resolved.config.logLevel);
+        this.resolveWithSaved();
         this.flushPendingEvents();
       },
       // The store closes last, after every other step (see finalize).
@@ -452,6 +467,62 @@ export class Conductor {
         this.flushPendingEvents();
       },
     };
+  }
+
+  /**
+   * Log entries go to the `logs` table for the Logs page's history: numbering continues after
+   * the last stored entry, what was logged before the store opened is written now, and each batch
+   * the bus delivers is written in one transaction.
+   */
+  private persistLogs(store: Store): void {
+    this.logBus.rebase(store.logs.maxSeq());
+    const write = (batch: readonly LogEntry[]) => {
+      if (!store.isOpen) return;
+      try {
+        store.logs.appendMany(batch);
+      } catch (error) {
+        // Not logged: a log line here would feed the bus this listener writes from.
+        process.stderr.write(`could not store log entries: ${messageOf(error)}\n`);
+      }
+    };
+    write(this.logBus.held());
+    this.subscriptions.push(this.logBus.onAppended(write));
+  }
+
+  private resolveWithSaved(): void {
+    const saved: Record<string, unknown> = {};
+    const all = this.store?.settings.all() ?? {};
+    for (const key of SAVEABLE_SETTINGS) if (key in all) saved[key] = all[key];
+    this.resolved = resolveConfig({ ...this.layers, saved });
+    this.logger.setLevel(this.resolved.config.logLevel);
+  }
+
+  settingsView(): SettingsView {
+    if (!this.resolved) throw new ConductorError('E_CONFLICT', 'the config is not loaded yet');
+    const layout = this.dataDirPath ? dataDirLayout(this.dataDirPath) : null;
+    return settingsView(this.resolved, {
+      version: this.options.version,
+      host: this.options.host,
+      pid: process.pid,
+      dataDir: this.dataDirPath ?? '',
+      databasePath: this.store?.path ?? '',
+      logsDir: layout ? dirname(layout.conductorLog) : '',
+      configFile: this.options.cli.config ? resolve(this.options.cli.config) : null,
+      nodeVersion: process.versions.node,
+      platform: `${process.platform} ${process.arch}`,
+    });
+  }
+
+  /** Saves one UI setting (below flags and the file), applies it, and tells every window. */
+  saveSetting(key: SettingKey, value: unknown): SettingsView {
+    if (!this.store?.isOpen) throw new ConductorError('E_CONFLICT', 'settings cannot be saved while the database is closed');
+    checkSetting(key, value, this.layers);
+    this.store.settings.set(key, value);
+    this.resolveWithSaved();
+    this.record('settings.changed', 'conductor', { key, value });
+    const view = this.settingsView();
+    this.events.emit('settings:changed', view);
+    return view;
   }
 
   // ---- events, status ----
@@ -496,6 +567,14 @@ export class Conductor {
         this.logger.warn(`could not store probe history: ${messageOf(error)}`);
       }
     }
+    const resources = this.liveMetrics.drainRollups(now, flush);
+    if (resources.length > 0) {
+      try {
+        this.store.resources.writeRollups(resources);
+      } catch (error) {
+        this.logger.warn(`could not store resource rollups: ${messageOf(error)}`);
+      }
+    }
     if (!this.router) return;
     const rows = this.router.drainRollup(flush ? { flush: true } : undefined);
     if (rows.length === 0) return;
@@ -504,6 +583,24 @@ export class Conductor {
       this.store.metrics.writeRollups(rows.map((r) => ({ ...r, minute: epochMinute(r.minute) })));
     } catch (error) {
       this.logger.warn(`could not store request metrics: ${messageOf(error)}`);
+    }
+  }
+
+  /** Retention, once an hour (and on the first tick): old rollups, events and log entries go. */
+  private pruneOld(now: number): void {
+    if (!this.store?.isOpen || now - this.lastPruneAt < 3_600_000) return;
+    this.lastPruneAt = now;
+    const cutoff = now - this.config.metrics.retentionDays * 86_400_000;
+    try {
+      const removed =
+        this.store.events.prune(cutoff) +
+        this.store.metrics.prune(epochMinute(cutoff)) +
+        this.store.resources.prune(epochMinute(cutoff)) +
+        this.store.probeHistory.prune(cutoff) +
+        this.store.logs.prune(this.config.logs.retainEntries);
+      if (removed > 0) this.logger.info(`retention: removed ${removed} old row(s) (older than ${this.config.metrics.retentionDays} days, logs beyond ${this.config.logs.retainEntries} entries)`);
+    } catch (error) {
+      this.logger.warn(`retention pruning failed: ${messageOf(error)}`);
     }
   }
 
@@ -550,12 +647,22 @@ export class Conductor {
         this.requestShutdown(`${args.reason ?? 'shutdown requested'} (via ${caller.binding})`);
         return { accepted: true as const };
       },
-      'logs:query': (args) => this.logBus.query(args),
+      'logs:query': (args) => {
+        if (!this.store?.isOpen) return this.logBus.query(args);
+        // Whatever the bus still holds for its next batch is written first, so the store is complete up to lastSeq.
+        this.logBus.flush();
+        const lastSeq = this.logBus.lastSeq;
+        const entries = this.store.logs.query({ ...args, beforeSeq: Math.min(args.beforeSeq ?? lastSeq + 1, lastSeq + 1) });
+        return { entries: entries.reverse(), lastSeq };
+      },
       'events:query': (args) => {
         if (!this.store?.isOpen) throw new ConductorError('E_CONFLICT', 'the database is not open');
         return { events: this.store.events.query(args) };
       },
       'plugins:list': () => ({ plugins: this.status().plugins }),
+      'metrics:history': (args) => this.liveMetrics.history(args.plugin),
+      'settings:get': () => this.settingsView(),
+      'settings:set': (args) => this.saveSetting(args.key, args.value),
       'plugins:get': (args) => this.requireManager().detail(args.name),
       'plugins:enable': (args) => this.requireManager().enable(args.name),
       'plugins:disable': (args) => this.requireManager().disable(args.name),
@@ -579,6 +686,8 @@ export class Conductor {
     };
   }
 }
+
+const NO_REQUESTS = { total: 0, errors: 0, inFlight: 0, ratePerSec: 0, p50Ms: null, p99Ms: null };
 
 /** Plugin folders in precedence order: bundled, configured, the data dir's. */
 export function pluginRoots(config: ConductorConfig, bundledDir: string | null, dataDirPlugins: string): PluginRoot[] {

@@ -57,6 +57,14 @@ export const configSchema = z.strictObject({
       bufferSize: positiveInt().default(5000),
       /** The log file rotates past this size, bytes. Default 5 MiB. */
       maxFileBytes: positiveInt().default(5 * 1024 * 1024),
+      /** Log entries kept in the database for the Logs page (oldest pruned first). Default 200 000. */
+      retainEntries: positiveInt().default(200_000),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Days of per-minute rollups (requests, probes, resources) and events kept in the database. Default 7. */
+      retentionDays: positiveInt().default(7),
     })
     .prefault({}),
   ui: z
@@ -67,6 +75,10 @@ export const configSchema = z.strictObject({
       startHidden: z.boolean({ error: 'expected true or false' }).default(false),
       /** Electron: launch at login. Default false. */
       launchAtLogin: z.boolean({ error: 'expected true or false' }).default(false),
+      /** Electron: an OS notification when a plugin is quarantined or a breaker opens. Default true. */
+      notifications: z.boolean({ error: 'expected true or false' }).default(true),
+      /** Electron: plugins whose notifications are muted. Default none. */
+      mutedPlugins: z.array(z.string({ error: 'expected a plugin name' }).min(1).max(64)).max(1000).default([]),
     })
     .prefault({}),
 });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SETTING_KEYS, type SettingSource } from '../../shared/domain';
 import { formatIssues } from '../../shared/validation';
 import { configSchema, type ConductorConfig } from './config-schema';
 
 /** Where an effective value came from (DESIGN.md, Settings precedence). */
-export type ConfigSource = 'flag' | 'file' | 'saved' | 'default';
+export type ConfigSource = SettingSource;
 
 export interface ConfigLayers {
   /** Values from CLI flags, already shaped like the config (e.g. `{ health: {...} }`). */
@@ -22,7 +23,7 @@ export interface ResolvedConfig {
 }
 
 /** The settings a person may save from the UI (the rest come from the file, flags or defaults). */
-export const SAVEABLE_SETTINGS = ['logLevel', 'ui.closeToTray', 'ui.startHidden', 'ui.launchAtLogin'] as const;
+export const SAVEABLE_SETTINGS = SETTING_KEYS;
 
 export class ConfigError extends Error {
   constructor(message: string) {

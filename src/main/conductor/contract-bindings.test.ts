@@ -55,6 +55,18 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
     { args: { capability: 'no.such', payload: 1 }, expect: 'E_NOT_FOUND' },
     { args: { payload: 1 }, expect: 'E_BAD_REQUEST' },
   ],
+  'metrics:history': [
+    { args: {}, expect: 'ok' },
+    { args: { plugin: 'echo' }, expect: 'ok' },
+    { args: { plugin: 7 }, expect: 'E_BAD_REQUEST' },
+  ],
+  'settings:get': [{ args: {}, expect: 'ok' }],
+  'settings:set': [
+    { args: { key: 'ui.closeToTray', value: false }, expect: 'ok' },
+    { args: { key: 'ui.closeToTray', value: 'no' }, expect: 'E_BAD_REQUEST' },
+    { args: { key: 'health.intervalMs', value: 5 }, expect: 'E_BAD_REQUEST' },
+    { args: { key: 'logLevel', value: 'debug' }, expect: 'E_CONFLICT' },
+  ],
 };
 
 /** Drops what legitimately differs between two calls a moment apart. */

@@ -42,6 +42,9 @@ const VALID_ARGS: Record<CommandName, unknown> = {
   'plugins:install': { path: '/tmp/plugin' },
   'plugins:uninstall': { name: 'echo' },
   'requests:send': { plugin: 'echo', payload: 1 },
+  'metrics:history': {},
+  'settings:get': {},
+  'settings:set': { key: 'logLevel', value: 'debug' },
 };
 
 describe('createIpcInvokeHandler', () => {

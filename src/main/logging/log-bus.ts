@@ -20,15 +20,17 @@ export const DEFAULT_LOG_BUS_OPTIONS = {
 
 export interface LogQuery {
   /** This level or more severe (`warn` matches warn and error). */
-  level?: LogLevel;
+  level?: LogLevel | undefined;
   /** Exact source, e.g. `conductor`, `router`, `plugin:echo`. */
-  source?: string;
+  source?: string | undefined;
   /** Exact plugin name. */
-  plugin?: string;
+  plugin?: string | undefined;
   /** Case-insensitive substring of the message. */
-  text?: string;
+  text?: string | undefined;
   /** Only entries with a larger seq (resume a tail without duplicates). */
-  afterSeq?: number;
+  afterSeq?: number | undefined;
+  /** Only entries with a smaller seq (page back). */
+  beforeSeq?: number | undefined;
   /** At most this many entries: the newest that match. */
   limit: number;
 }
@@ -115,7 +117,8 @@ export class LogBus implements Disposable {
     const needle = query.text ? query.text.toLowerCase() : undefined;
     const found: LogEntry[] = [];
     // Walk newest to oldest and stop at `limit`: no copy of the ring, no scan past what is needed.
-    for (let seq = this.seq; seq >= stop && found.length < limit; seq--) {
+    const start = query.beforeSeq !== undefined ? Math.min(this.seq, query.beforeSeq - 1) : this.seq;
+    for (let seq = start; seq >= stop && found.length < limit; seq--) {
       const entry = this.ring[(seq - 1) % this.capacity]!;
       if (query.level !== undefined && !isAtLeast(entry.level, query.level)) continue;
       if (query.source !== undefined && entry.source !== query.source) continue;
@@ -124,6 +127,34 @@ export class LogBus implements Disposable {
       found.push(entry);
     }
     return { entries: found.reverse(), lastSeq: this.seq };
+  }
+
+  /**
+   * Moves every sequence number up by `offset` (held and pending entries included), so that
+   * numbering continues after what an earlier run stored. Called once, when the store opens,
+   * before any client can have seen a number.
+   */
+  rebase(offset: number): void {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`LogBus.rebase: offset must be a non-negative integer, got ${offset}`);
+    if (offset === 0) return;
+    const held: LogEntry[] = [];
+    for (let seq = this.seq - this.count + 1; seq <= this.seq; seq++) held.push(this.ring[(seq - 1) % this.capacity]!);
+    const moved = new Map<LogEntry, LogEntry>();
+    this.ring.fill(undefined);
+    for (const entry of held) {
+      const next: LogEntry = Object.freeze({ ...entry, seq: entry.seq + offset });
+      moved.set(entry, next);
+      this.ring[(next.seq - 1) % this.capacity] = next;
+    }
+    this.pending = this.pending.map((e) => moved.get(e) ?? Object.freeze({ ...e, seq: e.seq + offset }));
+    this.seq += offset;
+  }
+
+  /** The held entries, oldest first (e.g. to store what was logged before the store opened). */
+  held(): LogEntry[] {
+    const out: LogEntry[] = [];
+    for (let seq = this.seq - this.count + 1; seq <= this.seq; seq++) out.push(this.ring[(seq - 1) % this.capacity]!);
+    return out;
   }
 
   /**

@@ -277,6 +277,8 @@ export function summarize(plugin: DiscoveredPlugin, state: PluginSummary['state'
     restarts: 0,
     metrics: { ...NO_METRICS },
     origin: plugin.origin,
+    cpuPercent: null,
+    rssBytes: null,
   };
   if (plugin.reason !== undefined) summary.reason = plugin.reason;
   return summary;

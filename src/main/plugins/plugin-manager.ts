@@ -25,6 +25,8 @@ import { installPlugin, uninstallPlugin } from './plugin-installer';
 import { PluginHealth, type PluginHealthTuning, type RecycleCause } from './plugin-health';
 import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSlot } from './plugin-slot';
+import { InstanceUsage } from './instance-usage';
+import type { ProcessSampler } from '../scaler/process-sampler';
 
 export interface PluginManagerOptions {
   /** `<dataDir>/plugins` (installs go here) and `<dataDir>/logs/plugins` (per-plugin logs). */
@@ -54,6 +56,8 @@ export interface PluginManagerOptions {
   probeHistory?: ProbeHistory | null;
   /** Breaker/backoff/memory tuning the manifest does not carry (tests shorten it). */
   healthTuning?: PluginHealthTuning;
+  /** Per-pid CPU/RSS of process instances, refreshed on the health tick; none: not sampled. */
+  processSampler?: ProcessSampler | null;
 }
 
 /** How long a start failure's exit (code, last lines) is awaited for the crash cause. */
@@ -71,9 +75,13 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private readonly logFiles = new Map<string, RotatingFile>();
   private stopping = false;
   private tickSubscription: Disposable | null = null;
+  private readonly usage: InstanceUsage | null;
+  private readonly usageOf = (pid: number | null) => this.usage?.of(pid);
 
   // Instances' deadline timers never fire early: their DeadlineQueue re-arms an early timer.
-  constructor(private readonly options: PluginManagerOptions) {}
+  constructor(private readonly options: PluginManagerOptions) {
+    this.usage = options.processSampler ? new InstanceUsage(options.processSampler, options.log, () => options.onChange()) : null;
+  }
 
   // ---- lifecycle ----
 
@@ -85,6 +93,11 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.applySavedSettings(slot);
       if (!slot.enabled) {
         this.setState(slot, 'disabled', undefined);
+        continue;
+      }
+      if (slot.quarantine) {
+        this.options.log.warn(`plugin ${slot.name} is still quarantined from an earlier run (${slot.quarantine.reason}); retry it to start it`);
+        this.setState(slot, 'quarantined', slot.quarantine.reason);
         continue;
       }
       this.register(slot);
@@ -329,6 +342,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     slot.min = saved?.minInstances ?? m.instances.min;
     slot.max = saved?.maxInstances ?? m.instances.max;
     if (slot.min > slot.max) slot.max = slot.min;
+    if (saved?.quarantine) slot.quarantine = { ...saved.quarantine, lastLines: [...saved.quarantine.lastLines] };
     const config = resolvePluginConfig(m, saved?.config ?? {});
     if (config.ok) slot.config = config.value as Record<string, unknown>;
     else {
@@ -580,10 +594,20 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     slot.quarantine = { reason, exitCode: cause.exitCode, signal: cause.signal, lastLines: [...cause.lastLines], peakRssBytes: cause.peakRssBytes, at: cause.at };
     this.options.log.error(`plugin ${slot.name} quarantined: ${reason}`);
     this.audit(slot, 'plugin.quarantined', { ...slot.quarantine });
+    this.saveQuarantine(slot);
     this.unregister(slot);
     this.setState(slot, 'quarantined', reason);
     const rest = slot.instances.filter((i) => i.state !== 'stopped' && i.state !== 'crashed');
     if (rest.length > 0) void this.stopInstances(slot, rest, this.options.clock.now() + 10_000);
+  }
+
+  /** Kept across conductor restarts: a crash-looping plugin stays quarantined until retried. */
+  private saveQuarantine(slot: PluginSlot): void {
+    try {
+      this.options.store.pluginSettings.setQuarantine(slot.name, slot.quarantine ?? null);
+    } catch (error) {
+      this.options.log.warn(`could not save the quarantine of ${slot.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Leaves quarantine (retry or enable): fresh crash count, backoff and breakers. */
@@ -592,6 +616,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     this.healthOf(slot).retry(now);
     if (slot.quarantine) this.audit(slot, 'plugin.released', { reason: why });
     slot.quarantine = undefined;
+    this.saveQuarantine(slot);
     this.setState(slot, 'stopped', undefined);
   }
 
@@ -621,6 +646,11 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private onHealthTick(now: number): void {
     if (this.stopping) return;
     for (const slot of this.order) slot.health?.tick(now);
+    if (this.usage) {
+      const pids: number[] = [];
+      for (const slot of this.order) for (const i of slot.instances) if (i.pid !== null && i.state !== 'stopped' && i.state !== 'crashed') pids.push(i.pid);
+      this.usage.refresh(pids);
+    }
   }
 
   /** Replaces a crashed instance after the plugin's restart backoff (first ≤ 250 ms, growing). */
@@ -739,7 +769,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     const metrics: PluginMetrics = m
       ? { ratePerSec: m.ratePerSec, errorRate: m.total > 0 ? m.errors / m.total : 0, p50Ms: m.p50Ms, p99Ms: m.p99Ms, total: m.total, errors: m.errors }
       : { ratePerSec: 0, errorRate: 0, p50Ms: null, p99Ms: null, total: 0, errors: 0 };
-    return slot.summary(metrics, m?.queueDepth ?? 0);
+    return slot.summary(metrics, m?.queueDepth ?? 0, this.usageOf);
   }
 
   // ---- what instances get from main ----

@@ -77,7 +77,7 @@ export class PluginSlot {
     return n;
   }
 
-  instanceSummaries(): InstanceSummary[] {
+  instanceSummaries(usage?: (pid: number | null) => { cpuPercent: number; rssBytes: number } | undefined): InstanceSummary[] {
     return this.instances.map((i) => ({
       id: i.id,
       pid: i.pid,
@@ -88,11 +88,20 @@ export class PluginSlot {
       served: i.served,
       errors: i.errors,
       breaker: this.health?.breakerState(i) ?? 'closed',
+      cpuPercent: usage?.(i.pid)?.cpuPercent ?? null,
+      rssBytes: usage?.(i.pid)?.rssBytes ?? null,
     }));
   }
 
-  summary(metrics: PluginMetrics, queueDepth: number): PluginSummary {
+  summary(metrics: PluginMetrics, queueDepth: number, usage?: (pid: number | null) => { cpuPercent: number; rssBytes: number } | undefined): PluginSummary {
     const m = this.plugin.manifest;
+    const instances = this.instanceSummaries(usage);
+    let cpuPercent: number | null = null;
+    let rssBytes: number | null = null;
+    for (const i of instances) {
+      if (i.cpuPercent !== null) cpuPercent = (cpuPercent ?? 0) + i.cpuPercent;
+      if (i.rssBytes !== null) rssBytes = (rssBytes ?? 0) + i.rssBytes;
+    }
     const summary: PluginSummary = {
       name: this.name,
       version: m?.version ?? '?',
@@ -107,11 +116,13 @@ export class PluginSlot {
       enabled: this.enabled,
       min: this.min,
       max: this.max,
-      instances: this.instanceSummaries(),
+      instances,
       queueDepth,
       restarts: this.restarts,
       metrics,
       origin: this.plugin.origin,
+      cpuPercent: cpuPercent === null ? null : Math.round(cpuPercent * 10) / 10,
+      rssBytes,
     };
     if (this.reason !== undefined) summary.reason = this.reason;
     if (this.quarantine !== undefined) summary.quarantine = { ...this.quarantine, lastLines: [...this.quarantine.lastLines] };

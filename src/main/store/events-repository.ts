@@ -11,11 +11,13 @@ export interface NewEvent {
 
 export interface EventQuery {
   /** Only events of this kind. */
-  kind?: string;
+  kind?: string | undefined;
+  /** Only events from this source (e.g. `plugin:echo`). */
+  source?: string | undefined;
   /** Only events with an id below this one (paging: pass the last id of the previous page). */
-  beforeId?: number;
+  beforeId?: number | undefined;
   /** Only events at or after this epoch ms. */
-  sinceTs?: number;
+  sinceTs?: number | undefined;
   /** At most this many events (1 … MAX_EVENT_QUERY_LIMIT). */
   limit: number;
 }
@@ -36,6 +38,8 @@ export class EventsRepository {
   private readonly insertStmt: Database.Statement<[number, string, string, string]>;
   private readonly queryAllStmt: Database.Statement<{ beforeId: number; sinceTs: number; limit: number }, EventRow>;
   private readonly queryKindStmt: Database.Statement<{ kind: string; beforeId: number; sinceTs: number; limit: number }, EventRow>;
+  private readonly querySourceStmt: Database.Statement<{ source: string; beforeId: number; sinceTs: number; limit: number }, EventRow>;
+  private readonly querySourceKindStmt: Database.Statement<{ source: string; kind: string; beforeId: number; sinceTs: number; limit: number }, EventRow>;
   private readonly countStmt: Database.Statement<[], { n: number }>;
   private readonly pruneStmt: Database.Statement<[number]>;
   private readonly insertMany: (events: readonly NewEvent[]) => StoredEvent[];
@@ -52,6 +56,12 @@ export class EventsRepository {
     );
     this.queryKindStmt = db.prepare(
       'SELECT id, ts, kind, source, data FROM events WHERE kind = @kind AND id < @beforeId AND ts >= @sinceTs ORDER BY id DESC LIMIT @limit',
+    );
+    this.querySourceStmt = db.prepare(
+      'SELECT id, ts, kind, source, data FROM events WHERE source = @source AND id < @beforeId AND ts >= @sinceTs ORDER BY id DESC LIMIT @limit',
+    );
+    this.querySourceKindStmt = db.prepare(
+      'SELECT id, ts, kind, source, data FROM events WHERE source = @source AND kind = @kind AND id < @beforeId AND ts >= @sinceTs ORDER BY id DESC LIMIT @limit',
     );
     this.countStmt = db.prepare('SELECT count(*) AS n FROM events');
     this.pruneStmt = db.prepare('DELETE FROM events WHERE ts < ?');
@@ -79,7 +89,15 @@ export class EventsRepository {
       sinceTs: query.sinceTs ?? Number.MIN_SAFE_INTEGER,
       limit,
     };
-    const rows = query.kind === undefined ? this.queryAllStmt.all(params) : this.queryKindStmt.all({ ...params, kind: query.kind });
+    const { kind, source } = query;
+    const rows =
+      source !== undefined
+        ? kind === undefined
+          ? this.querySourceStmt.all({ ...params, source })
+          : this.querySourceKindStmt.all({ ...params, source, kind })
+        : kind === undefined
+          ? this.queryAllStmt.all(params)
+          : this.queryKindStmt.all({ ...params, kind });
     return rows.map(toStoredEvent);
   }
 

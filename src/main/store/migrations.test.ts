@@ -105,7 +105,7 @@ describe('runMigrations', () => {
   it('migration 3 adds the probe_history table and keeps earlier data', () => {
     runMigrations(db, MIGRATIONS.slice(0, 2));
     db.prepare("INSERT INTO events (ts, kind, source, data) VALUES (1, 'conductor:started', 'test', '{}')").run();
-    expect(runMigrations(db).applied).toEqual([{ version: 3, name: 'probe history' }]);
+    expect(runMigrations(db, MIGRATIONS.slice(0, 3)).applied).toEqual([{ version: 3, name: 'probe history' }]);
     const names = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'probe_history%' ORDER BY name").pluck().all();
     expect(names).toEqual(['probe_history', 'probe_history_at', 'probe_history_subject_at']);
     expect(db.prepare('SELECT kind FROM events').pluck().all()).toEqual(['conductor:started']);

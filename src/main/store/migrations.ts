@@ -96,6 +96,45 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'logs, resource rollups, saved quarantine',
+    up(db) {
+      // logs: the Logs page's history (the ring buffer only holds the live tail). seq is the log
+      // bus's sequence number, continued across runs; level is a rank (0 error … 3 debug).
+      // resource_minute: per-minute CPU/memory of the system ('system') and of each plugin.
+      // plugin_settings.quarantine: the cause (JSON) while a plugin is quarantined, so a restart
+      // of the conductor does not quietly start a crash-looping plugin again.
+      db.exec(`
+        CREATE TABLE logs (
+          seq      INTEGER PRIMARY KEY,
+          ts       INTEGER NOT NULL,
+          level    INTEGER NOT NULL,
+          source   TEXT    NOT NULL,
+          plugin   TEXT    NULL,
+          instance TEXT    NULL,
+          message  TEXT    NOT NULL
+        );
+        CREATE INDEX logs_plugin_seq ON logs (plugin, seq);
+
+        CREATE TABLE resource_minute (
+          subject   TEXT    NOT NULL, -- 'system' or a plugin name
+          minute    INTEGER NOT NULL, -- epoch minute
+          samples   INTEGER NOT NULL,
+          cpu_avg   REAL    NOT NULL,
+          cpu_max   REAL    NOT NULL,
+          mem_avg   REAL    NOT NULL, -- bytes
+          mem_max   REAL    NOT NULL,
+          PRIMARY KEY (subject, minute)
+        );
+        CREATE INDEX resource_minute_minute ON resource_minute (minute);
+
+        ALTER TABLE plugin_settings ADD COLUMN quarantine TEXT NULL;
+
+        CREATE INDEX events_source_id ON events (source, id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this code creates and understands. */

@@ -35,14 +35,14 @@ describe('PluginSettingsRepository', () => {
     clock.advance(10);
     settings.setConfig('echo', { greeting: 'hi', nested: { n: 1 } });
     settings.setEnabled('counter', true);
-    const echo = { plugin: 'echo', enabled: false, minInstances: 0, maxInstances: 3, config: { greeting: 'hi', nested: { n: 1 } }, updatedAt: 1020 };
+    const echo = { plugin: 'echo', quarantine: null, enabled: false, minInstances: 0, maxInstances: 3, config: { greeting: 'hi', nested: { n: 1 } }, updatedAt: 1020 };
     expect(settings.get('echo')).toEqual(echo);
 
     store.close();
     store = new Store({ dataDir, clock });
     store.open();
     expect(store.pluginSettings.all()).toEqual([
-      { plugin: 'counter', enabled: true, minInstances: null, maxInstances: null, config: null, updatedAt: 1020 },
+      { plugin: 'counter', enabled: true, minInstances: null, maxInstances: null, config: null, quarantine: null, updatedAt: 1020 },
       echo,
     ]);
   });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ConductorError } from '../../shared/result';
+import type { QuarantineCause } from '../../shared/domain';
 import type { Clock } from '../common/clock';
 
 /**
@@ -13,6 +14,8 @@ export interface PluginSettings {
   maxInstances: number | null;
   /** Config overrides (validated against the manifest by `resolvePluginConfig` when applied). */
   config: Record<string, unknown> | null;
+  /** The crash-loop cause while quarantined; kept across conductor restarts until `plugins:retry`. */
+  quarantine: QuarantineCause | null;
   updatedAt: number;
 }
 
@@ -22,6 +25,7 @@ interface SettingsRow {
   min_instances: number | null;
   max_instances: number | null;
   config: string | null;
+  quarantine: string | null;
   updated_at: number;
 }
 
@@ -33,12 +37,13 @@ export class PluginSettingsRepository {
   private readonly boundsStmt: Database.Statement<[string, number | null, number | null, number]>;
   private readonly configStmt: Database.Statement<[string, string | null, number]>;
   private readonly deleteStmt: Database.Statement<[string]>;
+  private readonly quarantineStmt: Database.Statement<[string, string | null, number]>;
 
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
   ) {
-    const columns = 'plugin, enabled, min_instances, max_instances, config, updated_at';
+    const columns = 'plugin, enabled, min_instances, max_instances, config, quarantine, updated_at';
     this.getStmt = db.prepare(`SELECT ${columns} FROM plugin_settings WHERE plugin = ?`);
     this.allStmt = db.prepare(`SELECT ${columns} FROM plugin_settings ORDER BY plugin`);
     // Each setter touches only its own columns, so saving one never clobbers another.
@@ -55,6 +60,16 @@ export class PluginSettingsRepository {
         'ON CONFLICT (plugin) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at',
     );
     this.deleteStmt = db.prepare('DELETE FROM plugin_settings WHERE plugin = ?');
+    this.quarantineStmt = db.prepare(
+      'INSERT INTO plugin_settings (plugin, quarantine, updated_at) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (plugin) DO UPDATE SET quarantine = excluded.quarantine, updated_at = excluded.updated_at',
+    );
+  }
+
+  /** Saves the quarantine cause, or clears it (null). */
+  setQuarantine(plugin: string, cause: QuarantineCause | null): void {
+    checkPlugin(plugin);
+    this.quarantineStmt.run(plugin, cause === null ? null : JSON.stringify(cause), this.clock.now());
   }
 
   /** The plugin's saved settings, or undefined when nothing was saved for it. */
@@ -120,6 +135,7 @@ function toSettings(row: SettingsRow): PluginSettings {
     minInstances: row.min_instances,
     maxInstances: row.max_instances,
     config: parseConfig(row.plugin, row.config),
+    quarantine: parseQuarantine(row.quarantine),
     updatedAt: row.updated_at,
   };
 }
@@ -133,4 +149,25 @@ function parseConfig(plugin: string, json: string | null): Record<string, unknow
     // Fall through: a hand-edited row.
   }
   throw new ConductorError('E_INTERNAL', `plugin settings ${plugin}: the stored config is not a JSON object`);
+}
+
+/** A stored cause that no longer parses is dropped (the plugin then starts, as before quarantine was kept). */
+function parseQuarantine(json: string | null): QuarantineCause | null {
+  if (json === null) return null;
+  try {
+    const v = JSON.parse(json) as Partial<QuarantineCause> | null;
+    if (v && typeof v.reason === 'string' && typeof v.at === 'number') {
+      return {
+        reason: v.reason,
+        exitCode: typeof v.exitCode === 'number' ? v.exitCode : null,
+        signal: typeof v.signal === 'string' ? v.signal : null,
+        lastLines: Array.isArray(v.lastLines) ? v.lastLines.filter((l): l is string => typeof l === 'string') : [],
+        peakRssBytes: typeof v.peakRssBytes === 'number' ? v.peakRssBytes : null,
+        at: v.at,
+      };
+    }
+  } catch {
+    // Fall through.
+  }
+  return null;
 }

@@ -29,10 +29,11 @@ describe('Store on a database written by schema v1', () => {
     try {
       expect(store.open()).toEqual({
         from: 1,
-        to: 3,
+        to: 4,
         applied: [
           { version: 2, name: 'plugin state, plugin settings and metrics' },
           { version: 3, name: 'probe history' },
+          { version: 4, name: 'logs, resource rollups, saved quarantine' },
         ],
       });
       expect(store.events.query({ limit: 10 }).map((e) => [e.id, e.kind, e.data])).toEqual([

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
 import { EventsRepository } from './events-repository';
+import { LogsRepository } from './logs-repository';
+import { ResourceRepository } from './resource-repository';
 import { MetricsRepository } from './metrics-repository';
 import { describeError, LATEST_SCHEMA_VERSION, readSchemaVersion, runMigrations, SchemaTooNewError, type MigrationReport } from './migrations';
 import { PluginSettingsRepository } from './plugin-settings-repository';
@@ -18,6 +20,8 @@ interface Repositories {
   settings: SettingsRepository;
   pluginState: PluginStateRepository;
   pluginSettings: PluginSettingsRepository;
+  logs: LogsRepository;
+  resources: ResourceRepository;
   metrics: MetricsRepository;
   probeHistory: ProbeHistoryRepository;
 }
@@ -132,6 +136,14 @@ export class Store {
   }
 
   /** Probe state changes and per-minute probe rollups (migration 3). */
+  get logs(): LogsRepository {
+    return this.repositories().logs;
+  }
+
+  get resources(): ResourceRepository {
+    return this.repositories().resources;
+  }
+
   get probeHistory(): ProbeHistoryRepository {
     return this.repositories().probeHistory;
   }
@@ -171,6 +183,8 @@ export class Store {
         pluginSettings: new PluginSettingsRepository(db, this.clock),
         metrics: new MetricsRepository(db),
         probeHistory: new ProbeHistoryRepository(db),
+        logs: new LogsRepository(db),
+        resources: new ResourceRepository(db),
       };
       this.version = report.to;
       this.db = db;
