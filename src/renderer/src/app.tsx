@@ -17,7 +17,7 @@ export function App() {
         <StatusHeader />
         <nav className="nav" aria-label="Pages">
           <ul>
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => !p.hidden).map((p) => (
               <li key={p.id}>
                 <a href={`#/${p.id}`} className="nav__link" aria-current={p.id === page.id ? 'page' : undefined}>
                   {p.title}
