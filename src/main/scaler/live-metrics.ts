@@ -62,6 +62,7 @@ export class LiveMetrics {
     for (const p of plugins) {
       const before = this.previousByPlugin.get(p.name);
       this.previousByPlugin.set(p.name, { total: p.metrics.total, errors: p.metrics.errors });
+      if (p.cpuPercent !== null || p.rssBytes !== null) this.accumulate(p.name, now, p.cpuPercent ?? 0, p.rssBytes ?? 0);
       if (!prev || !before) continue;
       let ring = this.plugins.get(p.name);
       if (!ring) {
@@ -83,7 +84,6 @@ export class LiveMetrics {
         cpuPercent: p.cpuPercent,
         rssBytes: p.rssBytes,
       });
-      if (p.cpuPercent !== null || p.rssBytes !== null) this.accumulate(p.name, now, p.cpuPercent ?? 0, p.rssBytes ?? 0);
     }
     this.previous = { ts: now, total: requests.total, errors: requests.errors };
   }

@@ -79,4 +79,27 @@ describe('crash-loop quarantine and plugins:retry', () => {
     const again = await h.cmd('plugins:retry', { name: 'crashy' });
     expect(again.ok).toBe(false);
   });
+
+  it('stays quarantined across a conductor restart until retried', async () => {
+    await box.stop(h, 'restart the conductor');
+    writeFileSync(flag, '1');
+    h = await box.start();
+    await waitFor(async () => ((await h.plugin('crashy')).state === 'quarantined' ? true : null), 'crashy to be quarantined again', 20_000);
+    await box.stop(h, 'restart the conductor');
+
+    // The next run does not start it (the flag file is gone, so it would start fine): the cause is kept.
+    rmSync(flag);
+    h = await box.start();
+    const p = await h.plugin('crashy');
+    expect(p.state).toBe('quarantined');
+    expect(p.quarantine?.exitCode).toBe(3);
+    expect(p.instances).toHaveLength(0);
+    await h.must('plugins:retry', { name: 'crashy' });
+    await h.waitReady('crashy');
+    await box.stop(h, 'released');
+
+    // Released for good: the run after that starts it normally.
+    h = await box.start();
+    await h.waitReady('crashy');
+  });
 });
