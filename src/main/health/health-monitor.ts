@@ -9,6 +9,9 @@ export interface HealthMonitorOptions {
   intervalMs: number;
 }
 
+/** A failed tick handler keeps the monitor degraded for this many ticks. */
+const ERROR_MEMORY_TICKS = 30;
+
 export const DEFAULT_HEALTH_MONITOR_OPTIONS: HealthMonitorOptions = { intervalMs: 1000 };
 
 export interface TickContext {
@@ -38,6 +41,7 @@ export class HealthMonitor implements Service, HealthReporter {
   private seq = 0;
   private quiesced = false;
   private lastError: string | null = null;
+  private lastErrorAt = 0;
   private lastTickAt: number | null = null;
 
   constructor(
@@ -107,14 +111,23 @@ export class HealthMonitor implements Service, HealthReporter {
     }
   }
 
+  /**
+   * Degraded while a tick handler failed within the last `ERROR_MEMORY_TICKS` ticks (then it
+   * recovers on its own), or while ticks stopped arriving (more than 5 intervals late).
+   */
   health(): ComponentReport {
-    if (this.lastError !== null) return { state: 'degraded', message: this.lastError };
+    const now = this.clock.now();
+    if (this.lastError !== null && now - this.lastErrorAt < ERROR_MEMORY_TICKS * this.options.intervalMs) return { state: 'degraded', message: this.lastError };
+    if (this.timer && !this.quiesced && this.lastTickAt !== null && now - this.lastTickAt > 5 * this.options.intervalMs) {
+      return { state: 'degraded', message: `no tick for ${now - this.lastTickAt} ms (every ${this.options.intervalMs} ms expected): the main process is overloaded` };
+    }
     const message = this.lastTickAt === null ? `tick every ${this.options.intervalMs} ms` : `tick every ${this.options.intervalMs} ms, ${this.seq} so far`;
     return { state: 'ready', message };
   }
 
   private noteError(name: string, error: unknown): void {
     this.lastError = `${name} failed on tick ${this.seq}: ${error instanceof Error ? error.message : String(error)}`;
+    this.lastErrorAt = this.clock.now();
     this.log.warn(this.lastError);
   }
 }
