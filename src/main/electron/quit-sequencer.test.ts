@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { QuitSequencer, type QuitSource } from './quit-sequencer';
 
-const SOURCES: QuitSource[] = ['before-quit', 'window-close', 'window-all-closed', 'signal', 'command'];
+const SOURCES: QuitSource[] = ['before-quit', 'window-close', 'window-all-closed', 'signal', 'command', 'tray', 'session-end'];
 
 function sequencer(options?: ConstructorParameters<typeof QuitSequencer>[1]) {
   const clock = new ManualClock();
@@ -16,6 +16,7 @@ describe('QuitSequencer: the first request starts one shutdown', () => {
     ['window-all-closed', false],
     ['signal', false],
     ['command', false],
+    ['tray', false],
   ] as const)('%s starts the shutdown (preventDefault %s)', (source, preventDefault) => {
     const { quit } = sequencer();
     expect(quit.state).toBe('idle');
@@ -26,6 +27,41 @@ describe('QuitSequencer: the first request starts one shutdown', () => {
     });
     expect(quit.state).toBe('shutting-down');
     expect(quit.reason).toBe(`via ${source}`);
+  });
+});
+
+describe('QuitSequencer: the session ending', () => {
+  it('starts a bounded shutdown and asks the OS to wait', () => {
+    const { quit } = sequencer({ sessionEndForceAfterMs: 3000, forceExitAfterMs: 2000 });
+    expect(quit.request({ source: 'session-end', reason: 'session ending' })).toEqual({
+      kind: 'start-shutdown',
+      reason: 'session ending',
+      preventDefault: true,
+      forceAfterMs: 3000,
+    });
+    expect(quit.forceDeadlinePassed('session end deadline')).toEqual({
+      kind: 'force-shutdown',
+      reason: 'session end deadline',
+      exitAfterMs: 2000,
+    });
+    expect(quit.isForced).toBe(true);
+    expect(quit.forceDeadlinePassed('again')).toEqual({ kind: 'ignore', preventDefault: false });
+    expect(quit.forceTimedOut()).toEqual({ kind: 'exit', exitCode: 1 });
+  });
+
+  it('has no deadline to pass once the shutdown returned', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'session-end', reason: 'session ending' });
+    expect(quit.shutdownFinished()).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(quit.forceDeadlinePassed('late')).toEqual({ kind: 'ignore', preventDefault: false });
+    expect(quit.request({ source: 'session-end', reason: 'again' })).toEqual({ kind: 'proceed' });
+  });
+
+  it('forces a shutdown already under way, then exits at once', () => {
+    const { quit } = sequencer();
+    quit.request({ source: 'tray', reason: 'quit from the tray' });
+    expect(quit.request({ source: 'session-end', reason: 'session ending' })).toMatchObject({ kind: 'force-shutdown' });
+    expect(quit.request({ source: 'session-end', reason: 'session ending' })).toMatchObject({ kind: 'exit-now', exitCode: 1 });
   });
 });
 
@@ -45,6 +81,7 @@ describe('QuitSequencer: while shutting down', () => {
     expect(quit.request({ source: 'window-close', reason: 'x' })).toEqual({ kind: 'ignore', preventDefault: false });
     expect(quit.request({ source: 'window-all-closed', reason: 'x' })).toEqual({ kind: 'ignore', preventDefault: false });
     expect(quit.request({ source: 'command', reason: 'again' })).toEqual({ kind: 'ignore', preventDefault: false });
+    expect(quit.request({ source: 'tray', reason: 'again' })).toEqual({ kind: 'ignore', preventDefault: false });
     expect(quit.state).toBe('shutting-down');
     expect(quit.isForced).toBe(false);
   });
@@ -128,7 +165,8 @@ describe('QuitSequencer: done', () => {
     quit.shutdownFinished();
     expect(quit.request({ source: 'before-quit', reason: 'r' })).toEqual({ kind: 'proceed' });
     expect(quit.request({ source: 'window-close', reason: 'r' })).toEqual({ kind: 'proceed' });
-    for (const source of ['window-all-closed', 'signal', 'command'] as const) {
+    expect(quit.request({ source: 'session-end', reason: 'r' })).toEqual({ kind: 'proceed' });
+    for (const source of ['window-all-closed', 'signal', 'command', 'tray'] as const) {
       expect(quit.request({ source, reason: 'r' })).toEqual({ kind: 'ignore', preventDefault: false });
     }
     expect(quit.shutdownFinished()).toEqual({ kind: 'ignore' });
@@ -157,5 +195,6 @@ describe('QuitSequencer options', () => {
   it('names a bad option', () => {
     expect(() => sequencer({ signalDebounceMs: -1 })).toThrow(/signalDebounceMs/);
     expect(() => sequencer({ forceExitAfterMs: 1.5 })).toThrow(/forceExitAfterMs/);
+    expect(() => sequencer({ sessionEndForceAfterMs: -5 })).toThrow(/sessionEndForceAfterMs/);
   });
 });
