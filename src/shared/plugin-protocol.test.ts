@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { truncate, validateChildMessage, validateStateOp } from './plugin-protocol';
+import { requestEntry, responseEntry, truncate, validateChildMessage, validateStateOp } from './plugin-protocol';
 
 describe('validateChildMessage', () => {
   it('accepts every well-formed child message', () => {
@@ -15,6 +15,10 @@ describe('validateChildMessage', () => {
       { type: 'health-result', id: 5, status: 'degraded', message: 'slow' },
       { type: 'state', id: 6, op: { op: 'get', key: 'k' } },
       { type: 'outbound-request', id: 7, target: { plugin: 'p' }, payload: 1, timeoutMs: 5, deadline: 9, parentId: 3 },
+      // Compact answers.
+      [8, 1, { echo: 1 }],
+      [9, 1],
+      [10, 0, { code: 'E_BAD_REQUEST', message: 'x' }],
     ];
     for (const message of valid) expect(validateChildMessage(message)).toBeNull();
   });
@@ -22,7 +26,12 @@ describe('validateChildMessage', () => {
   it('names what is wrong with garbage', () => {
     expect(validateChildMessage('garbage')).toBe('not an object (string)');
     expect(validateChildMessage(null)).toBe('not an object (null)');
-    expect(validateChildMessage([1])).toBe('not an object (array)');
+    // An array is a compact answer: [id, 1, value?] or [id, 0, error].
+    expect(validateChildMessage([1])).toMatch(/ok flag/);
+    expect(validateChildMessage([-1, 1])).toMatch(/entry id/);
+    expect(validateChildMessage([1, 1, 2, 3])).toMatch(/more than 3/);
+    expect(validateChildMessage([1, 0])).toMatch(/\[id, 0, error\]/);
+    expect(validateChildMessage([1, 0, { code: 'E_NOPE', message: 'x' }])).toMatch(/error.code/);
     expect(validateChildMessage({})).toBe('no type');
     expect(validateChildMessage({ type: 'x'.repeat(1000) })).toMatch(/^unknown type "x{64}"$/);
     expect(validateChildMessage({ type: 'response', id: -1, result: { ok: true } })).toMatch(/response.id/);
@@ -32,6 +41,17 @@ describe('validateChildMessage', () => {
     expect(validateChildMessage({ type: 'outbound-request', id: 1, target: {}, payload: 1 })).toMatch(/target/);
     expect(validateChildMessage({ type: 'outbound-request', id: 1, target: { capability: 'c' }, timeoutMs: -1 })).toMatch(/timeoutMs/);
     expect(validateChildMessage({ type: 'batch', messages: [] })).toMatch(/batch inside a batch/);
+  });
+});
+
+describe('compact entries', () => {
+  it('leave an undefined payload or value out, so it arrives undefined rather than null', () => {
+    expect(requestEntry(1, 99, undefined, { a: 1 })).toEqual([1, 99, 0, { a: 1 }]);
+    expect(requestEntry(2, 99, 'cap', undefined)).toEqual([2, 99, 'cap']);
+    expect(JSON.parse(JSON.stringify(requestEntry(2, 99, 'cap', undefined)))[3]).toBeUndefined();
+    expect(responseEntry(3, { ok: true, value: null })).toEqual([3, 1, null]);
+    expect(responseEntry(4, { ok: true })).toEqual([4, 1]);
+    expect(responseEntry(5, { ok: false, error: { code: 'E_PLUGIN_ERROR', message: 'm' } })).toEqual([5, 0, { code: 'E_PLUGIN_ERROR', message: 'm' }]);
   });
 });
 

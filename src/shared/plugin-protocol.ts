@@ -5,6 +5,12 @@
  * chosen by the side that asks. Several messages written in one event-loop tick may travel as one
  * `batch` message (see `CoalescingSender`).
  *
+ * The hot path has a compact form: a request travels as a `RequestEntry` array and its answer as a
+ * `ResponseEntry` array (alone, or among the messages of a batch), which serialises, parses and
+ * collects measurably cheaper than the tagged objects (JSON of the protocol objects was ~20 % of
+ * main's CPU at 256 outstanding). Main sends requests compact; the child runtime answers a compact
+ * request compactly and a tagged `request` with a tagged `response`, so both forms stay valid.
+ *
  * Pure TypeScript: no node, no DOM, no electron. Main validates everything the child sends with
  * `validateChildMessage` (a plugin may send anything); the child trusts main.
  */
@@ -62,7 +68,17 @@ export interface DeactivateMessage { type: 'deactivate' }
 export interface StateResultMessage { type: 'state-result'; id: number; result: WireResult }
 export interface RequestResultMessage { type: 'request-result'; id: number; result: WireResult }
 
-export type MainMessage =
+/**
+ * A request in compact form: `[id, deadline, capability, payload]`, where `capability` is `0` when
+ * none was asked for and `payload` is left out when it is `undefined` (so it arrives `undefined`,
+ * as a missing key of a `request` object would; JSON would turn an `undefined` element into `null`).
+ */
+export type RequestEntry = [id: number, deadline: number, capability: string | 0, payload?: unknown];
+
+export type MainMessage = RequestEntry | TaggedMainMessage;
+
+/** The main → child messages in object form. */
+export type TaggedMainMessage =
   | InitMessage
   | RequestMessage
   | CancelMessage
@@ -94,7 +110,16 @@ export interface OutboundRequestMessage {
   parentId?: number;
 }
 
-export type ChildMessage =
+/**
+ * An answer in compact form: `[id, 1, value]` (value left out when `undefined`) or `[id, 0, error]`.
+ * Equivalent to `{ type: 'response', id, result: { ok: true, value } | { ok: false, error } }`.
+ */
+export type ResponseEntry = [id: number, ok: 1, value?: unknown] | [id: number, ok: 0, error: WireError];
+
+export type ChildMessage = ResponseEntry | TaggedChildMessage;
+
+/** The child → main messages in object form. */
+export type TaggedChildMessage =
   | ReadyMessage
   | InitFailedMessage
   | ResponseMessage
@@ -184,13 +209,35 @@ function validateTarget(value: unknown): string | null {
   return 'target names neither a capability nor a plugin';
 }
 
+/** Builds a compact request (see `RequestEntry`). */
+export function requestEntry(id: number, deadline: number, capability: string | undefined, payload: unknown): RequestEntry {
+  const cap = capability === undefined ? 0 : capability;
+  return payload === undefined ? [id, deadline, cap] : [id, deadline, cap, payload];
+}
+
+/** Builds a compact answer (see `ResponseEntry`). */
+export function responseEntry(id: number, result: WireResult): ResponseEntry {
+  if (!result.ok) return [id, 0, result.error];
+  return result.value === undefined ? [id, 1] : [id, 1, result.value];
+}
+
+/** Validates a compact answer from a child; null when well formed, else the reason. */
+export function validateResponseEntry(entry: readonly unknown[]): string | null {
+  if (!isId(entry[0])) return 'response entry id is not a non-negative integer';
+  const ok = entry[1];
+  if (ok === 1) return entry.length <= 3 ? null : 'response entry has more than 3 elements';
+  if (ok === 0) return entry.length === 3 ? validateError(entry[2]) : 'failed response entry is not [id, 0, error]';
+  return 'response entry ok flag is not 1 or 0';
+}
+
 /**
  * Validates one (non-batch) message from a child. Returns null when it is well formed, else the
  * reason. Allocates nothing for a valid message. Field contents a plugin controls (the response
  * value, the payload of an outbound request, the value of a state op) are not inspected.
  */
 export function validateChildMessage(raw: unknown): string | null {
-  if (!isRecord(raw)) return `not an object (${raw === null ? 'null' : Array.isArray(raw) ? 'array' : typeof raw})`;
+  if (Array.isArray(raw)) return validateResponseEntry(raw);
+  if (!isRecord(raw)) return `not an object (${raw === null ? 'null' : typeof raw})`;
   switch (raw.type) {
     case 'response':
       if (!isId(raw.id)) return 'response.id is not a non-negative integer';

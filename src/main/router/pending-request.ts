@@ -16,6 +16,9 @@ export class PendingRequest<E> implements QueueNode<PendingRequest<E>>, Deadline
   attempts = 0;
   /** The instance a retry must avoid. */
   excluded: RoutableInstance | null = null;
+  /** The current attempt's instance and clock time sent (for an instance's `callWith` receiver). */
+  attemptInstance: RoutableInstance | null = null;
+  attemptStartedAt = 0;
   /** Links in the plugin's deadline queue (joined at admission, left at settle). */
   deadlinePrev: PendingRequest<E> | null = null;
   deadlineNext: PendingRequest<E> | null = null;

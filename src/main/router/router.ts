@@ -5,6 +5,7 @@ import { toDisposable, type Disposable } from '../common/disposable';
 import type { ComponentReport, HealthReporter } from '../common/health';
 import type { Service } from '../common/service';
 import type { RoutableInstance } from '../plugins/instance-types';
+import { hasCallWith, type CallReceiver } from '../plugins/instance/call-receiver';
 import { LeastOutstandingBalancer } from './least-outstanding-balancer';
 import { PendingRequest, toConductorError } from './pending-request';
 import { PluginQueue } from './plugin-queue';
@@ -75,6 +76,10 @@ export class Router implements Service, HealthReporter {
   /** Overall metrics (every request, including those refused before a plugin was chosen). */
   readonly metrics: RequestMetricsRecorder;
   private readonly loadOf = (instance: RoutableInstance): number => Math.max(instance.inFlight, this.outstanding.get(instance) ?? 0);
+  /** Where instances with `callWith` report an attempt's outcome (no promise per call). */
+  private readonly receiver: CallReceiver<Pending> = {
+    callSettled: (p, ok, result) => this.attemptDone(p, p.attemptInstance!, p.attemptStartedAt, ok, result),
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -289,9 +294,23 @@ export class Router implements Service, HealthReporter {
       }
     }
     const started = now;
+    const signal = p.controller === null ? this.stopController.signal : p.controller.signal;
+    if (hasCallWith(instance)) {
+      // One attempt at a time: a retry is only sent from the previous attempt's outcome.
+      p.attemptInstance = instance;
+      p.attemptStartedAt = started;
+      let refused: unknown;
+      try {
+        refused = instance.callWith(p.payload, p.deadline, p.capability, signal, this.receiver, p);
+      } catch (error) {
+        refused = error;
+      }
+      // Reported a microtask later, as a rejected promise would be.
+      if (refused !== null) queueMicrotask(() => this.attemptDone(p, instance, started, false, refused));
+      return;
+    }
     let call: Promise<unknown>;
     try {
-      const signal = p.controller === null ? this.stopController.signal : p.controller.signal;
       call = instance.call(p.payload, { deadline: p.deadline, capability: p.capability, signal });
     } catch (error) {
       call = Promise.reject(error);

@@ -4,7 +4,9 @@
  */
 import { DeadlineQueue, type Clock, type DeadlineNode } from '../../common/clock';
 import type { Disposable } from '../../common/disposable';
+import type { CallReceiver } from './call-receiver';
 
+/** One call in flight; its outcome goes to `receiver` with `token`. */
 export class PendingCall implements DeadlineNode<PendingCall> {
   deadlinePrev: PendingCall | null = null;
   deadlineNext: PendingCall | null = null;
@@ -15,10 +17,40 @@ export class PendingCall implements DeadlineNode<PendingCall> {
   constructor(
     readonly id: number,
     readonly deadline: number,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
+    private readonly receiver: CallReceiver<unknown>,
+    private readonly token: unknown,
   ) {}
+
+  /** Reports the plugin's answer now. */
+  succeed(value: unknown): void {
+    this.receiver.callSettled(this.token, true, value);
+  }
+
+  /** Reports a failure now. */
+  fail(error: unknown): void {
+    this.receiver.callSettled(this.token, false, error);
+  }
+
+  /** Reports a failure a microtask later (see `CallReceiver`: only answers are reported at once). */
+  failSoon(error: unknown): void {
+    // A promise's rejection reaches its handlers a microtask later anyway.
+    if (this.receiver === PROMISE_RECEIVER) this.fail(error);
+    else queueMicrotask(() => this.receiver.callSettled(this.token, false, error));
+  }
 }
+
+/** The promise form of a call: the token is the promise's settle functions. */
+export interface PromiseToken {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export const PROMISE_RECEIVER: CallReceiver<PromiseToken> = {
+  callSettled(token, ok, result) {
+    if (ok) token.resolve(result);
+    else token.reject(result);
+  },
+};
 
 /** One `abort` listener for every call in flight with one signal. */
 interface SignalWatch {

@@ -6,11 +6,23 @@
 import type { Clock } from '../../common/clock';
 import type { Disposable } from '../../common/disposable';
 import { Emitter } from '../../common/emitter';
-import { PROTOCOL_LIMITS, truncate, validateChildMessage, type ChildMessage, type MainMessage, type WireResult } from '../../../shared/plugin-protocol';
+import {
+  PROTOCOL_LIMITS,
+  requestEntry,
+  truncate,
+  validateChildMessage,
+  validateResponseEntry,
+  type TaggedChildMessage,
+  type MainMessage,
+  type ResponseEntry,
+  type WireError,
+  type WireResult,
+} from '../../../shared/plugin-protocol';
 import { ConductorError } from '../../../shared/result';
 import type { LogLevel } from '../../../shared/domain';
 import type { CallOptions, InstanceExit, InstanceHost, InstanceState, PluginInstance } from '../instance-types';
-import { CallTable, PendingCall } from './call-table';
+import type { CallbackCallable, CallReceiver } from './call-receiver';
+import { CallTable, PendingCall, PROMISE_RECEIVER, type PromiseToken } from './call-table';
 import { CoalescingSender } from './coalescing-sender';
 import { runOutboundRequest, runStateOp } from './host-calls';
 import { cancelledError, describeExit, pluginError } from './instance-errors';
@@ -45,7 +57,7 @@ export interface InstanceVitals {
 const STOP_GIVE_UP_MS = 5_000;
 const SERVING: ReadonlySet<InstanceState> = new Set<InstanceState>(['ready', 'degraded', 'unready']);
 
-export class ChildInstance implements PluginInstance, InstanceVitals {
+export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCallable {
   readonly id: string;
   readonly plugin: string;
   private currentState: InstanceState = 'starting';
@@ -190,21 +202,29 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
   // ---- calls ------------------------------------------------------------------------------------
 
   call(payload: unknown, options: CallOptions): Promise<unknown> {
-    if (!SERVING.has(this.currentState) || this.stopRequested || this.exited) return Promise.reject(this.refusal());
     const { deadline, signal, capability } = options;
+    return new Promise((resolve, reject) => {
+      const token: PromiseToken = { resolve, reject };
+      const refused = this.callWith(payload, deadline, capability, signal, PROMISE_RECEIVER, token);
+      if (refused !== null) reject(refused);
+    });
+  }
+
+  /** `call` without a promise (see `CallbackCallable`): the router's hot path. */
+  callWith<T>(payload: unknown, deadline: number, capability: string | undefined, signal: AbortSignal | undefined, receiver: CallReceiver<T>, token: T): Error | null {
+    if (!SERVING.has(this.currentState) || this.stopRequested || this.exited) return this.refusal();
     if (typeof deadline !== 'number' || Number.isNaN(deadline)) {
-      return Promise.reject(new ConductorError('E_BAD_REQUEST', 'call: options.deadline must be a number', { field: 'deadline' }));
+      return new ConductorError('E_BAD_REQUEST', 'call: options.deadline must be a number', { field: 'deadline' });
     }
     if (deadline <= this.options.clock.now()) {
       this.errorCount++;
-      return Promise.reject(new ConductorError('E_TIMEOUT', `the deadline passed before the call to ${this.id} was sent`));
+      return new ConductorError('E_TIMEOUT', `the deadline passed before the call to ${this.id} was sent`);
     }
-    if (signal?.aborted) return Promise.reject(cancelledError(signal));
+    if (signal?.aborted) return cancelledError(signal);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.add(new PendingCall(id, deadline, resolve, reject), signal);
-      this.sender.send(capability === undefined ? { type: 'request', id, payload, deadline } : { type: 'request', id, payload, capability, deadline });
-    });
+    this.pending.add(new PendingCall(id, deadline, receiver as CallReceiver<unknown>, token), signal);
+    this.sender.send(requestEntry(id, deadline, capability, payload));
+    return null;
   }
 
   private refusal(): ConductorError {
@@ -216,17 +236,17 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
   /** From the call table: the call's deadline passed (never before it). */
   private expire(call: PendingCall): void {
     this.errorCount++;
-    call.reject(new ConductorError('E_TIMEOUT', `plugin ${this.plugin} (${this.id}) did not answer by the deadline`));
     this.sender.send({ type: 'cancel', id: call.id, reason: 'timeout' });
+    call.failSoon(new ConductorError('E_TIMEOUT', `plugin ${this.plugin} (${this.id}) did not answer by the deadline`));
   }
 
   /** From the call table: the call's signal aborted. A deadline's abort (an E_TIMEOUT reason) reaches the plugin as a timeout. */
   private cancel(call: PendingCall): void {
     this.errorCount++;
     const error = cancelledError(call.signal!);
-    call.reject(error);
     const timedOut = call.signal!.reason instanceof ConductorError && call.signal!.reason.code === 'E_TIMEOUT';
     this.sender.send({ type: 'cancel', id: call.id, reason: timedOut ? 'timeout' : 'cancelled' });
+    call.failSoon(error);
   }
 
   // ---- probes -----------------------------------------------------------------------------------
@@ -271,36 +291,28 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
         this.invalid.report('a batch without a valid messages array');
         return;
       }
-      for (const message of messages) this.receiveOne(message);
+      for (let i = 0; i < messages.length; i++) this.receiveOne(messages[i]);
       return;
     }
     this.receiveOne(raw);
   }
 
   private receiveOne(raw: unknown): void {
+    if (Array.isArray(raw)) {
+      this.receiveEntry(raw);
+      return;
+    }
     const problem = validateChildMessage(raw);
     if (problem !== null) {
       this.invalid.report(problem);
       return;
     }
-    const message = raw as ChildMessage;
+    const message = raw as TaggedChildMessage;
     switch (message.type) {
-      case 'response': {
-        const call = this.pending.settle(message.id);
-        if (call === undefined) {
-          // A late reply (after the deadline or a cancel) is expected; an id never issued is not.
-          if (message.id >= this.nextId || message.id === 0) this.invalid.report(`a response for unknown request id ${message.id}`);
-          return;
-        }
-        if (message.result.ok) {
-          this.servedCount++;
-          call.resolve(message.result.value);
-        } else {
-          this.errorCount++;
-          call.reject(pluginError(message.result.error));
-        }
+      case 'response':
+        if (message.result.ok) this.answered(message.id, true, message.result.value);
+        else this.answered(message.id, false, message.result.error);
         return;
-      }
       case 'log':
         this.log(message.level, truncate(message.message, PROTOCOL_LIMITS.maxMessageChars));
         return;
@@ -346,6 +358,34 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
     }
   }
 
+  /** A compact answer (`ResponseEntry`). */
+  private receiveEntry(raw: unknown[]): void {
+    const problem = validateResponseEntry(raw);
+    if (problem !== null) {
+      this.invalid.report(problem);
+      return;
+    }
+    const entry = raw as ResponseEntry;
+    this.answered(entry[0], entry[1] === 1, entry[2]);
+  }
+
+  /** The plugin answered call `id`: `result` is its value, or its `WireError` when not `ok`. */
+  private answered(id: number, ok: boolean, result: unknown): void {
+    const call = this.pending.settle(id);
+    if (call === undefined) {
+      // A late reply (after the deadline or a cancel) is expected; an id never issued is not.
+      if (id >= this.nextId || id === 0) this.invalid.report(`a response for unknown request id ${id}`);
+      return;
+    }
+    if (ok) {
+      this.servedCount++;
+      call.succeed(result);
+    } else {
+      this.errorCount++;
+      call.fail(pluginError(result as WireError));
+    }
+  }
+
   private reply(type: 'state-result' | 'request-result', id: number, result: WireResult): void {
     if (this.exited) return;
     this.sender.send({ type, id, result });
@@ -354,11 +394,11 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
   /** A message that could not be serialised: fail what waits for it instead of losing it. */
   private unsendable(message: MainMessage, error: unknown): void {
     const why = error instanceof Error ? error.message : String(error);
-    if (message.type === 'request') {
-      const call = this.pending.settle(message.id);
+    if (Array.isArray(message) || message.type === 'request') {
+      const call = this.pending.settle(Array.isArray(message) ? message[0] : message.id);
       if (call === undefined) return;
       this.errorCount++;
-      call.reject(new ConductorError('E_BAD_REQUEST', `the payload cannot be sent to the plugin: ${why}`, { field: 'payload' }));
+      call.failSoon(new ConductorError('E_BAD_REQUEST', `the payload cannot be sent to the plugin: ${why}`, { field: 'payload' }));
     } else if (message.type === 'state-result' || message.type === 'request-result') {
       this.sender.send({ type: message.type, id: message.id, result: { ok: false, error: { code: 'E_INTERNAL', message: `the answer cannot be sent to the plugin: ${why}` } } });
     } else {
@@ -406,7 +446,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals {
     }
     for (const call of this.pending.settleAll()) {
       this.errorCount++;
-      call.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what} with the request in flight`));
+      call.failSoon(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what} with the request in flight`));
     }
     this.pending.dispose();
     for (const probe of this.pending.settleAllProbes()) {

@@ -12,13 +12,13 @@ import type {
   MainMessage,
   MainWire,
   OutboundRequestMessage,
-  RequestMessage,
+  RequestEntry,
   WireLogLevel,
   WireResult,
   WireStateOp,
   WireTarget,
 } from '../../../shared/plugin-protocol';
-import { PROTOCOL_LIMITS, truncate } from '../../../shared/plugin-protocol';
+import { PROTOCOL_LIMITS, responseEntry, truncate } from '../../../shared/plugin-protocol';
 import type { Plugin, PluginContext, RequestOptions } from './plugin-api';
 import { CoalescingSender } from '../instance/coalescing-sender';
 import { createPluginContext, HandlerContext, type ContextBackend } from './plugin-context';
@@ -47,6 +47,8 @@ export class PluginRuntime implements ContextBackend {
   private plugin: Plugin | null = null;
   private ctx: PluginContext | null = null;
   private readonly active = new Map<number, HandlerContext>();
+  /** Ids of requests that came as tagged `request` objects: answered with a tagged `response` (others compactly). */
+  private readonly tagged = new Set<number>();
   private readonly outbound = new Map<number, Outbound>();
   private nextOutboundId = 1;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -61,22 +63,31 @@ export class PluginRuntime implements ContextBackend {
   }
 
   private receive(wire: MainWire): void {
-    if (wire.type === 'batch') {
-      for (const message of wire.messages) this.dispatch(message);
+    if (!Array.isArray(wire) && wire.type === 'batch') {
+      const messages = wire.messages;
+      for (let i = 0; i < messages.length; i++) this.dispatch(messages[i]!);
     } else {
       this.dispatch(wire);
     }
   }
 
   private dispatch(message: MainMessage): void {
+    if (Array.isArray(message)) {
+      const entry = message as RequestEntry;
+      const capability = entry[2];
+      this.handleRequest(entry[0], entry[1], capability === 0 ? undefined : capability, entry[3]);
+      return;
+    }
     switch (message.type) {
       case 'request':
-        this.handleRequest(message);
+        this.tagged.add(message.id);
+        this.handleRequest(message.id, message.deadline, message.capability, message.payload);
         return;
       case 'cancel': {
         const rc = this.active.get(message.id);
         if (rc === undefined) return;
         this.active.delete(message.id);
+        this.untag(message.id);
         rc.abort(message.reason ?? 'cancelled');
         return;
       }
@@ -163,6 +174,7 @@ export class PluginRuntime implements ContextBackend {
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     for (const rc of this.active.values()) rc.abort('cancelled');
     this.active.clear();
+    this.tagged.clear();
     if (wasReady && this.plugin?.deactivate && this.ctx) {
       try {
         await this.plugin.deactivate(this.ctx);
@@ -211,17 +223,17 @@ export class PluginRuntime implements ContextBackend {
 
   // ---- requests -------------------------------------------------------------------------------
 
-  private handleRequest(message: RequestMessage): void {
+  private handleRequest(id: number, deadline: number, capability: string | undefined, payload: unknown): void {
     const plugin = this.plugin;
     if (this.phase !== 'ready' || plugin === null || this.ctx === null) {
-      this.sender.send({ type: 'response', id: message.id, result: { ok: false, error: { code: 'E_PLUGIN_ERROR', message: `the plugin is not ready (${this.phase})` } } });
+      this.respond(id, { ok: false, error: { code: 'E_PLUGIN_ERROR', message: `the plugin is not ready (${this.phase})` } });
       return;
     }
-    const rc = new HandlerContext(this.ctx, this, message.id, message.capability, message.deadline);
-    this.active.set(message.id, rc);
+    const rc = new HandlerContext(this.ctx, this, id, capability, deadline);
+    this.active.set(id, rc);
     let out: unknown;
     try {
-      out = plugin.handle(message.payload, rc);
+      out = plugin.handle(payload, rc);
     } catch (error) {
       this.answerError(rc, error);
       return;
@@ -245,20 +257,39 @@ export class PluginRuntime implements ContextBackend {
       return;
     }
     this.active.delete(rc.id);
-    if (rc.cancelled) return;
-    this.sender.send({ type: 'response', id: rc.id, result: { ok: true, value } });
+    if (rc.cancelled) {
+      this.untag(rc.id);
+      return;
+    }
+    if (this.tagged.size > 0 && this.tagged.delete(rc.id)) this.sender.send({ type: 'response', id: rc.id, result: { ok: true, value } });
+    else this.sender.send(value === undefined ? [rc.id, 1] : [rc.id, 1, value]);
   }
 
   private answerError(rc: HandlerContext, error: unknown): void {
     this.active.delete(rc.id);
-    if (rc.cancelled) return;
-    this.sender.send({ type: 'response', id: rc.id, result: { ok: false, error: serializeError(error) } });
+    if (rc.cancelled) {
+      this.untag(rc.id);
+      return;
+    }
+    this.respond(rc.id, { ok: false, error: serializeError(error) });
+  }
+
+  /** An answer in the form its request came in. */
+  private respond(id: number, result: WireResult): void {
+    if (this.tagged.size > 0 && this.tagged.delete(id)) this.sender.send({ type: 'response', id, result });
+    else this.sender.send(responseEntry(id, result));
+  }
+
+  private untag(id: number): void {
+    if (this.tagged.size > 0) this.tagged.delete(id);
   }
 
   /** A message that could not be serialised (e.g. a BigInt or a function in the plugin's answer). */
   private unsendable(message: ChildMessage, error: unknown): void {
     const why = error instanceof Error ? error.message : String(error);
-    if (message.type === 'response') {
+    if (Array.isArray(message)) {
+      this.sender.send([message[0], 0, { code: 'E_PLUGIN_ERROR', message: `the plugin's answer cannot be sent: ${why}` }]);
+    } else if (message.type === 'response') {
       this.sender.send({
         type: 'response',
         id: message.id,
