@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /** A modal confirmation built on <dialog>: focus is trapped, Escape cancels. */
 export function ConfirmDialog({
@@ -8,6 +8,7 @@ export function ConfirmDialog({
   confirmLabel,
   onConfirm,
   onCancel,
+  children,
 }: {
   open: boolean;
   title: string;
@@ -15,6 +16,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Extra controls under the body (e.g. an option of the action). */
+  children?: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -40,6 +43,7 @@ export function ConfirmDialog({
     >
       <h2 id={titleId}>{title}</h2>
       <p id={bodyId}>{body}</p>
+      {children}
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onCancel} autoFocus>
           Cancel

@@ -21,10 +21,17 @@ const TONE_OF: Record<string, Tone> = {
   pending: 'muted',
   stopped: 'muted',
   disabled: 'muted',
+  // Instances
+  unready: 'warn',
+  draining: 'busy',
+  // Circuit breakers
+  closed: 'ok',
+  open: 'bad',
+  halfOpen: 'warn',
 };
 
 /** Labels that capitalisation alone gets wrong. */
-const LABELS: Record<string, string> = { ok: 'OK' };
+const LABELS: Record<string, string> = { ok: 'OK', halfOpen: 'Half-open' };
 
 export function toneOf(state: string): Tone {
   return TONE_OF[state] ?? 'muted';

@@ -1,5 +1,8 @@
+import { useMemo } from 'react';
 import type { SystemResources as Resources } from '../../../shared/domain';
 import { formatBytes, formatPercent } from '../format';
+import { systemColumns } from '../state/metrics-columns';
+import { TimeSeriesChart, type ChartSeries } from './charts/time-series-chart';
 import { Section } from './section';
 
 function Meter({ fraction }: { fraction: number }) {
@@ -12,9 +15,14 @@ function Meter({ fraction }: { fraction: number }) {
   );
 }
 
-export function SystemResources({ system }: { system: Resources | null }) {
+/** The machine's CPU and memory: the latest figures and their last few minutes. */
+export function SystemResources({ system, samples }: { system: Resources | null; samples: Resources[] | null }) {
+  const cols = useMemo(() => systemColumns(samples ?? []), [samples]);
+  const cpuSeries = useMemo<ChartSeries[]>(() => [{ label: 'CPU', values: cols.values.cpu, color: 'blue', fill: true }], [cols]);
+  const memSeries = useMemo<ChartSeries[]>(() => [{ label: 'Used', values: cols.values.mem, color: 'violet', fill: true }], [cols]);
+  const total = system?.memTotalBytes ?? samples?.[samples.length - 1]?.memTotalBytes ?? 0;
   return (
-    <Section title="System" className="span-5">
+    <Section title="System" className="span-6">
       {system === null ? (
         <p className="empty">Not sampled yet — the first sample comes with the next health tick.</p>
       ) : (
@@ -36,6 +44,18 @@ export function SystemResources({ system }: { system: Resources | null }) {
           </div>
         </dl>
       )}
+      <div className="charts">
+        <TimeSeriesChart title="CPU (all cores)" timestamps={cols.ts} series={cpuSeries} format={formatPercent} yRange={[0, 100]} syncKey="overview" height={130} />
+        <TimeSeriesChart
+          title="Memory used"
+          timestamps={cols.ts}
+          series={memSeries}
+          format={formatBytes}
+          {...(total > 0 ? { yRange: [0, total] as [number, number] } : {})}
+          syncKey="overview"
+          height={130}
+        />
+      </div>
     </Section>
   );
 }
