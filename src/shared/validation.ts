@@ -21,9 +21,10 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Cyclic or too deep to render: say what it is instead.
+    text = Array.isArray(value) ? 'an array' : typeof value === 'object' && value !== null ? 'an object' : typeof value;
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -3,6 +3,7 @@
  * body reader. No CORS header is ever written.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tooDeep } from '../../shared/json-depth';
 import { ERROR_HTTP_STATUS, err, ok, type ErrorCode, type Result } from '../../shared/result';
 
 /** Headers every response carries. */
@@ -203,6 +204,8 @@ export async function readJsonBody(req: IncomingMessage, opts: BodyReadOptions):
   if (type === undefined) {
     return err('E_BAD_REQUEST', 'content-type: a JSON body needs Content-Type: application/json', { field: 'content-type' });
   }
+  const deep = tooDeep(text, 'body');
+  if (deep) return err('E_BAD_REQUEST', deep, { field: 'body' });
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (error) {

@@ -10,6 +10,7 @@
  * `result` and `status:changed` frames are never dropped. A client whose buffer passes
  * `maxBufferedBytes` is not reading at all and is terminated.
  */
+import { tooDeep } from '../../shared/json-depth';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -180,8 +181,14 @@ class WsClient {
       return;
     }
     let raw: unknown;
+    const text = toBuffer(data).toString('utf8');
+    const deep = tooDeep(text, 'frame');
+    if (deep) {
+      this.sendError('E_BAD_REQUEST', deep);
+      return;
+    }
     try {
-      raw = JSON.parse(toBuffer(data).toString('utf8'));
+      raw = JSON.parse(text);
     } catch (error) {
       this.sendError('E_BAD_REQUEST', `frame: invalid JSON (${error instanceof Error ? error.message : String(error)})`);
       return;
