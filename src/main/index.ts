@@ -1,6 +1,7 @@
 /**
  * The Electron entry: parse the flags, answer --help / --version / --dry-run, take the
- * single-instance lock, then hand over to the shell (conductor, IPC, window, quit paths).
+ * single-instance lock (a second launch hands its `--hidden` to the first and exits 0), then hand
+ * over to the shell (conductor, IPC, window, tray, notifications, quit paths).
  * Only this file and src/main/electron/ import 'electron'.
  */
 import { dirname, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { messageOf } from './conductor/step-runner';
 import { appPaths } from './electron/app-paths';
 import { electronUserArgs } from './electron/argv';
 import { electronNativeBinding, runElectronShell } from './electron/shell';
+import type { SecondInstanceData } from './electron/window-visibility';
 
 // Built layout: this file is out/main/index.js; the app root (package.json, out/, plugins/,
 // .electron-native/) is two folders up. This equals app.getAppPath() under `electron .` and when
@@ -59,9 +61,11 @@ async function main(): Promise<void> {
   // One app instance per data dir: with --data-dir, Chromium's profile and the single-instance
   // lock live in that folder (as they do in the default data dir, which is userData).
   if (cli.dataDir) app.setPath('userData', resolve(cli.dataDir));
-  if (!app.requestSingleInstanceLock()) {
-    // The first instance got `second-instance` and brings its window forward.
-    process.stdout.write('Conductor is already running; its window was brought to the front.\n', () => app.exit(EXIT.OK));
+  const handOver: SecondInstanceData = { hidden: cli.hidden };
+  if (!app.requestSingleInstanceLock(handOver)) {
+    // The first instance got `second-instance` and brings its window forward (not for --hidden).
+    const said = cli.hidden ? 'Conductor is already running.' : 'Conductor is already running; its window was brought to the front.';
+    process.stdout.write(`${said}\n`, () => app.exit(EXIT.OK));
     return;
   }
 

@@ -1,20 +1,32 @@
 /**
- * The Electron host: starts the conductor, binds IPC, opens the window, and routes every way of
+ * The Electron host: starts the conductor, binds IPC, opens the window, keeps the tray, the login
+ * item and the notifications in step with the status and the settings, and routes every way of
  * quitting through the `QuitSequencer` so that exactly one graceful shutdown runs, with the window
- * open to show it, before the app exits.
+ * (when open) showing it, before the app exits. Every decision here is made by a pure module
+ * (quit-sequencer, window-visibility, tray-menu, tray-icon, plugin-notifications, login-item-plan);
+ * this file only wires them to Electron.
  */
 import { existsSync } from 'node:fs';
-import { app, dialog, type BrowserWindow, type Event as ElectronEvent } from 'electron';
+import { app, dialog, powerMonitor, type BrowserWindow, type Event as ElectronEvent } from 'electron';
+import type { StatusSnapshot } from '../../shared/domain';
 import { systemClock } from '../common/clock';
 import { DisposableStore, toDisposable } from '../common/disposable';
 import type { CliOptions } from '../conductor/cli';
 import { Conductor } from '../conductor/conductor';
 import { messageOf } from '../conductor/step-runner';
+import type { Logger } from '../logging/logger';
+import { installAppMenu } from './app-menu';
 import type { AppPaths } from './app-paths';
+import { DesktopNotifier, showNotification } from './desktop-notifier';
 import { bindIpc } from './ipc-binding';
 import { isTrustedRendererUrl } from './ipc-handler';
-import { QuitSequencer, type ExitDecision, type QuitRequest } from './quit-sequencer';
-import { createMainWindow, revealWindow } from './window';
+import { applyLaunchAtLogin } from './login-item';
+import { QuitSequencer, type ExitDecision, type QuitDecision, type QuitRequest } from './quit-sequencer';
+import { ShellStateFile } from './shell-state-file';
+import { TrayController } from './tray';
+import type { TrayAction } from './tray-menu';
+import { createMainWindow, revealWindow, showPluginDetail } from './window';
+import { decideWindowClose, secondInstanceAction, startVisibility, TRAY_NOTICE } from './window-visibility';
 
 export interface ElectronShellOptions {
   cli: CliOptions;
@@ -37,6 +49,10 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
   const sequencer = new QuitSequencer(systemClock);
   const bindings = new DisposableStore();
   let window: BrowserWindow | null = null;
+  let tray: TrayController | null = null;
+  let latestStatus: StatusSnapshot | null = null;
+  /** A second launch or the tray asked for the window before it existed: show it when created. */
+  let revealWhenCreated = false;
 
   const nativeBinding = electronNativeBinding(paths);
   let conductor: Conductor;
@@ -85,14 +101,18 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
     exit(sequencer.shutdownFinished());
   };
 
-  const onQuitRequest = (request: QuitRequest, event?: ElectronEvent): void => {
-    const decision = sequencer.request(request);
+  const act = (decision: QuitDecision, event?: { preventDefault(): void }): void => {
     switch (decision.kind) {
-      case 'start-shutdown':
+      case 'start-shutdown': {
         if (decision.preventDefault) event?.preventDefault();
-        log.info(`quit requested (${request.source}): ${decision.reason}`);
+        tray?.update(latestStatus, true);
+        if (decision.forceAfterMs !== undefined) {
+          const deadline = setTimeout(() => act(sequencer.forceDeadlinePassed('the session is ending')), decision.forceAfterMs);
+          deadline.unref();
+        }
         void runShutdown(decision.reason);
         return;
+      }
       case 'ignore':
         if (decision.preventDefault) event?.preventDefault();
         return;
@@ -112,8 +132,34 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
     }
   };
 
+  const onQuitRequest = (request: QuitRequest, event?: { preventDefault(): void }): void => {
+    const decision = sequencer.request(request);
+    if (decision.kind === 'start-shutdown') log.info(`quit requested (${request.source}): ${decision.reason}`);
+    act(decision, event);
+  };
+
+  const showWindow = (): void => {
+    if (window) revealWindow(window);
+    else revealWhenCreated = true;
+  };
+
+  const onTrayAction = (action: TrayAction): void => {
+    switch (action.type) {
+      case 'open':
+        showWindow();
+        return;
+      case 'open-plugin':
+        if (window) showPluginDetail(window, action.plugin, log);
+        else revealWhenCreated = true;
+        return;
+      case 'quit':
+        onQuitRequest({ source: 'tray', reason: 'quit from the tray' });
+        return;
+    }
+  };
+
   // Every quit path, wired before the conductor starts so a quit during startup is sequenced too.
-  app.on('before-quit', (event) => onQuitRequest({ source: 'before-quit', reason: 'quit requested' }, event));
+  app.on('before-quit', (event: ElectronEvent) => onQuitRequest({ source: 'before-quit', reason: 'quit requested' }, event));
   app.on('window-all-closed', () => onQuitRequest({ source: 'window-all-closed', reason: 'window closed' }));
   for (const signal of SHELL_SIGNALS) {
     const listener = () => onQuitRequest({ source: 'signal', reason: signal });
@@ -121,9 +167,35 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
     bindings.add(toDisposable(() => process.off(signal, listener)));
   }
   bindings.add(conductor.onShutdownRequested((reason) => onQuitRequest({ source: 'command', reason })));
-  app.on('second-instance', () => revealWindow(window));
+  app.on('second-instance', (_event, _argv, _cwd, additionalData) => {
+    if (secondInstanceAction(additionalData) === 'reveal') showWindow();
+  });
+  // macOS: the dock icon was clicked.
+  app.on('activate', () => showWindow());
 
   await app.whenReady();
+  installAppMenu({ isPackaged: app.isPackaged });
+  // Linux and macOS: the system is about to reboot or shut down. preventDefault asks it to wait
+  // (on Linux, a logind delay lock) while the shutdown runs, bounded by the sequencer.
+  const onSystemShutdown = (...args: unknown[]): void => {
+    const event = args[0] as { preventDefault?: () => void } | undefined;
+    onQuitRequest(
+      { source: 'session-end', reason: 'the system is shutting down' },
+      typeof event?.preventDefault === 'function' ? { preventDefault: () => event.preventDefault!() } : undefined,
+    );
+  };
+  powerMonitor.on('shutdown', onSystemShutdown);
+  bindings.add(toDisposable(() => powerMonitor.off('shutdown', onSystemShutdown)));
+
+  tray = createTray(onTrayAction, log);
+  if (tray) bindings.add(tray);
+  bindings.add(
+    conductor.events.on('status:changed', (status) => {
+      latestStatus = status;
+      tray?.update(status, sequencer.state !== 'idle');
+    }),
+  );
+
   try {
     await conductor.start();
   } catch (error) {
@@ -132,6 +204,32 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
   }
   // A quit request during startup: the shutdown is under way; no window to open.
   if (sequencer.state !== 'idle') return;
+
+  const shellState = new ShellStateFile(conductor.dataDir);
+
+  // Launch at login: applied now, and again whenever the setting changes.
+  let launchAtLogin = conductor.config.ui.launchAtLogin;
+  applyLaunchAtLogin(launchAtLogin, log);
+  bindings.add(
+    conductor.events.on('settings:changed', () => {
+      const wanted = conductor.config.ui.launchAtLogin;
+      if (wanted === launchAtLogin) return;
+      launchAtLogin = wanted;
+      applyLaunchAtLogin(wanted, log);
+    }),
+  );
+
+  const notifier = new DesktopNotifier({
+    settings: () => ({ notifications: conductor.config.ui.notifications, mutedPlugins: conductor.config.ui.mutedPlugins }),
+    onOpenPlugin: (plugin) => onTrayAction({ type: 'open-plugin', plugin }),
+    logger: log,
+  });
+  notifier.prime(conductor.status());
+  bindings.add(
+    conductor.events.on('status:changed', (status) => {
+      if (sequencer.state === 'idle') notifier.onStatus(status);
+    }),
+  );
 
   const trusted = { rendererFile: paths.rendererFile, devServerUrl: options.devServerUrl };
   bindings.add(
@@ -143,18 +241,57 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
       logger: log,
     }),
   );
-  window = createMainWindow({
+  const visibility = startVisibility({ hiddenFlag: cli.hidden, startHidden: conductor.config.ui.startHidden, trayAvailable: tray !== null });
+  const mainWindow = createMainWindow({
     preloadPath: paths.preload,
     rendererFile: paths.rendererFile,
     devServerUrl: options.devServerUrl,
-    // --hidden or `ui.startHidden`: created, not shown (a second launch brings it forward).
-    show: !(cli.hidden || conductor.config.ui.startHidden),
+    // --hidden or `ui.startHidden`, with a tray to come back from: created, not shown.
+    show: visibility === 'show' || revealWhenCreated,
     logger: log,
   });
-  window.on('close', (event) => onQuitRequest({ source: 'window-close', reason: 'window closed' }, event));
-  window.on('closed', () => {
+  window = mainWindow;
+  if (visibility === 'tray' && !revealWhenCreated) log.info('started in the tray');
+  mainWindow.on('close', (event) => {
+    const decision = decideWindowClose({
+      closeToTray: conductor.config.ui.closeToTray,
+      trayAvailable: tray !== null,
+      quitState: sequencer.state,
+      noticeShown: shellState.read().trayNoticeShown,
+    });
+    if (decision.kind === 'quit') {
+      onQuitRequest({ source: 'window-close', reason: 'window closed' }, event);
+      return;
+    }
+    event.preventDefault();
+    mainWindow.hide();
+    if (decision.showNotice) showTrayNotice(shellState, log);
+  });
+  // Windows: the session is ending (log-off, restart, shut down); it cannot be delayed.
+  mainWindow.on('session-end', () => onQuitRequest({ source: 'session-end', reason: 'the session is ending' }));
+  mainWindow.on('closed', () => {
     window = null;
   });
+}
+
+/** The tray icon, or null where the desktop has none (the window then never hides to it). */
+function createTray(onAction: (action: TrayAction) => void, log: Logger): TrayController | null {
+  try {
+    return new TrayController({ onAction });
+  } catch (error) {
+    log.warn(`no tray icon: ${messageOf(error)}; closing the window will quit`);
+    return null;
+  }
+}
+
+/** The one-time "still running in the tray" notice; remembered once it was actually shown. */
+function showTrayNotice(shellState: ShellStateFile, log: Logger): void {
+  if (!showNotification(TRAY_NOTICE.title, TRAY_NOTICE.body)) return;
+  try {
+    shellState.update({ trayNoticeShown: true });
+  } catch (error) {
+    log.warn(`could not remember that the tray notice was shown: ${messageOf(error)}`);
+  }
 }
 
 /** Startup failed: say why (stderr and a dialog) and exit 1; `start()` has unwound already. */

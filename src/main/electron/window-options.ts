@@ -16,7 +16,14 @@ export function windowWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/** The same policy as the renderer's `<meta http-equiv="Content-Security-Policy">`, sent as a header. */
+/**
+ * The window's CSP, sent as a response header (`withCspHeader`) on top of the renderer's
+ * `<meta http-equiv="Content-Security-Policy">`; a browser enforces both, so the stricter of each
+ * wins. It is the meta tag's policy without WebSockets (the window talks over IPC; the meta tag
+ * allows loopback `ws:` for the headless panel) and with `frame-ancestors 'none'`, which only a
+ * header can carry. Note: responses for `file://` carry no headers, so the built window loaded from
+ * a file relies on the meta tag; the header covers the dev server.
+ */
 export const RENDERER_CSP = [
   "default-src 'self'",
   "script-src 'self'",

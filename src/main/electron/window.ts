@@ -4,6 +4,7 @@
  */
 import { BrowserWindow } from 'electron';
 import type { Logger } from '../logging/logger';
+import { pluginDetailHash } from './tray-menu';
 import {
   isNavigationAllowed,
   MAIN_WINDOW_BOUNDS,
@@ -62,6 +63,24 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const loading = source.kind === 'url' ? window.loadURL(source.url) : window.loadFile(source.file);
   loading.catch((error: unknown) => logger.error('could not load the renderer', error));
   return window;
+}
+
+/**
+ * Shows a plugin's detail page (`#/plugin/<name>`) in the window and brings it forward: a change of
+ * hash, which the renderer routes on without reloading (and which is not a navigation away, so
+ * `will-navigate` does not apply).
+ */
+export function showPluginDetail(window: BrowserWindow | null | undefined, plugin: string, logger: Logger): void {
+  if (!window || window.isDestroyed()) return;
+  const contents = window.webContents;
+  const go = (): void => {
+    contents.executeJavaScript(`window.location.hash = ${JSON.stringify(pluginDetailHash(plugin))};`).catch((error: unknown) => {
+      logger.warn(`could not open the page of ${plugin}`, error);
+    });
+  };
+  if (contents.isLoading()) contents.once('did-finish-load', go);
+  else go();
+  revealWindow(window);
 }
 
 /** Brings the window to the front (a second instance was launched, or the user asked). */
