@@ -3,15 +3,28 @@
  * `window.ts` applies them.
  */
 
-/** The renderer's web preferences: sandboxed, isolated, no Node, only the preload's `window.api`. */
+/**
+ * The renderer's web preferences: sandboxed, isolated, no Node (nor in workers or subframes), only
+ * the preload's `window.api`. Also: no experimental web platform features, middle-click does not
+ * open links (`Auxclick`), a dropped file does not navigate the window, a page cannot flood
+ * dialogs, and no spell-checker (it would fetch dictionaries from Google; the inputs are names,
+ * paths and JSON).
+ */
 export function windowWebPreferences(preloadPath: string) {
   return {
     sandbox: true,
     contextIsolation: true,
     nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
     webSecurity: true,
     webviewTag: false,
     allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    disableBlinkFeatures: 'Auxclick',
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
     preload: preloadPath,
   } as const;
 }
