@@ -26,8 +26,11 @@ function setup() {
   return { handler, calls };
 }
 
-/** The smallest valid arguments of each command (the table covers every command in the map). */
-const VALID_ARGS: Record<CommandName, unknown> = {
+/**
+ * The smallest valid arguments of each command. Keyed by string so that it may run ahead of the
+ * contract (a command being added); a test checks that it covers every command in the map.
+ */
+const VALID_ARGS: Record<string, unknown> = {
   'system:status': {},
   'system:shutdown': {},
   'logs:query': {},
@@ -45,7 +48,13 @@ const VALID_ARGS: Record<CommandName, unknown> = {
   'metrics:history': {},
   'settings:get': {},
   'settings:set': { key: 'logLevel', value: 'debug' },
+  'plugins:setConfig': { name: 'echo', config: {} },
+  'plugins:setEnv': { name: 'echo', values: {} },
 };
+
+it('has valid arguments for every command in the contract', () => {
+  for (const command of COMMAND_NAMES) expect(VALID_ARGS, command).toHaveProperty([command]);
+});
 
 describe('createIpcInvokeHandler', () => {
   describe.each(COMMAND_NAMES)('%s', (command) => {
