@@ -18,7 +18,7 @@ describe('checkJson', () => {
   it('points at a missing comma with line and column', () => {
     const p = problem('{\n  "a": 1\n  "b": 2\n}');
     expect(p).toMatchObject({ line: 3, column: 3 });
-    expect(p.message).toBe('expected , or } in the object, found "\\""');
+    expect(p.message).toBe('expected , or } in the object, found a string (is a comma missing?)');
   });
 
   it('names trailing commas, single quotes and unquoted keys', () => {

@@ -30,7 +30,13 @@ function describe(ch: string | undefined): string {
   if (ch === '\n') return 'a line break';
   if (ch === '\t') return 'a tab';
   if (ch === "'") return "' (JSON strings use double quotes)";
+  if (ch === '"') return 'a string';
   return JSON.stringify(ch);
+}
+
+/** After a value, the start of another one usually means a comma was left out. */
+function missingComma(ch: string | undefined): string {
+  return ch !== undefined && /["{[\d\-tfn]/.test(ch) ? ' (is a comma missing?)' : '';
 }
 
 function scan(text: string): void {
@@ -83,7 +89,7 @@ function scan(text: string): void {
         i++;
         return;
       }
-      fail(`expected , or } in the object, found ${describe(text[i])}`);
+      fail(`expected , or } in the object, found ${describe(text[i])}${missingComma(text[i])}`);
     }
   };
   const array = () => {
@@ -106,7 +112,7 @@ function scan(text: string): void {
         i++;
         return;
       }
-      fail(`expected , or ] in the array, found ${describe(text[i])}`);
+      fail(`expected , or ] in the array, found ${describe(text[i])}${missingComma(text[i])}`);
     }
   };
   const string = () => {

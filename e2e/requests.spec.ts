@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { expect, test } from './headless-conductor';
+import { RequestsPage } from './pages/requests-page';
+
+test.describe('Requests console against the headless conductor', () => {
+  test('points out invalid JSON before sending, sends to a capability and a plugin, and shows errors with what to do', async ({ page, conductor }, testInfo) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+
+    await page.goto(conductor.url);
+    const console_ = new RequestsPage(page);
+    await console_.open(conductor.baseUrl);
+
+    // The example plugins' capabilities and names are offered once the status arrives.
+    await expect(console_.target.locator('option[value="capability:text.echo"]')).toHaveCount(1);
+    await console_.chooseTarget('capability', 'text.echo');
+
+    // Invalid JSON: line and column named, Send disabled.
+    await console_.payload.fill('{\n  "text": "hi"\n  "more": 1\n}');
+    await expect(console_.jsonProblem).toHaveText('Invalid JSON at line 3, column 3: expected , or } in the object, found a string (is a comma missing?)');
+    await expect(console_.payload).toHaveAttribute('aria-invalid', 'true');
+    await expect(console_.send).toBeDisabled();
+    await expect(console_.form).toContainText('Fix the payload’s JSON to send it.');
+    await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'requests-invalid-json.png'), fullPage: true });
+
+    // Fixed: valid, Send enabled; the echo comes back with its latency.
+    await console_.payload.fill('{\n  "text": "hi",\n  "more": 1\n}');
+    await expect(console_.jsonProblem).toHaveCount(0);
+    await expect(console_.send).toBeEnabled();
+    await console_.send.click();
+    await expect(console_.result).toContainText('OK');
+    await expect(console_.result).toContainText(/Latency [\d.,]+ ms/);
+    const value = console_.result.getByLabel('Result value');
+    await expect(value).toContainText('"echo"');
+    expect(JSON.parse((await value.textContent()) ?? '')).toEqual({ echo: { text: 'hi', more: 1 } });
+    await expect(console_.historyItems).toHaveCount(1);
+    await expect(console_.historyItems.first()).toContainText('capability text.echo');
+
+    // An error: the flaky plugin told to fail; code, message and what to do next.
+    await console_.chooseTarget('plugin', 'flaky');
+    await console_.payload.fill('{"fail": true}');
+    await console_.timeout.fill('5000');
+    await console_.idempotent.check();
+    await console_.send.click();
+    await expect(console_.result.getByRole('alert')).toContainText('E_PLUGIN_ERROR');
+    await expect(console_.result).toContainText('flaky: failed on purpose');
+    await expect(console_.result).toContainText('What to do:');
+    await expect(console_.result.getByRole('link', { name: 'Open the plugin’s logs' })).toHaveAttribute('href', '#/logs?plugin=flaky');
+    await expect(console_.historyItems).toHaveCount(2);
+    await expect(console_.historyItems.first()).toContainText('E_PLUGIN_ERROR');
+    await expect(console_.historyItems.first()).toContainText('timeout 5,000 ms · idempotent');
+
+    // A bad timeout blocks sending too.
+    await console_.timeout.fill('soon');
+    await expect(console_.send).toBeDisabled();
+    await expect(console_.form).toContainText('Enter a whole number of milliseconds');
+    await console_.timeout.fill('');
+
+    // Re-send the first request from the history.
+    await console_.historyItems.nth(1).getByRole('button', { name: /^Send again/ }).click();
+    await expect(console_.historyItems).toHaveCount(3);
+    await expect(console_.historyItems.first()).toContainText('capability text.echo');
+    await expect(console_.result.getByLabel('Result value')).toContainText('"hi"');
+
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'requests.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'requests-dark.png'), fullPage: true });
+  });
+});
