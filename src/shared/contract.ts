@@ -55,6 +55,13 @@ export const commandArgs = {
       max: z.number().int().min(1).max(64),
     })
     .refine((v) => v.min <= v.max, { message: 'min must be ≤ max', path: ['min'] }),
+  /** Saves config overrides (validated against the manifest's schema; null resets a key); running instances restart, rolling. */
+  'plugins:setConfig': z.strictObject({ name: pluginName, config: z.record(z.string().max(128), z.unknown()) }),
+  /** Sets (string) or clears (null) declared env variables and secrets; running instances restart, rolling. */
+  'plugins:setEnv': z.strictObject({
+    name: pluginName,
+    values: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'expected an ENV_NAME' }).max(128), z.string().max(65_536).nullable()),
+  }),
   /** Validates the folder, then copies it into the data dir's plugins folder (upgrades in place). */
   'plugins:install': z.strictObject({ path: z.string().min(1).max(4096) }),
   'plugins:uninstall': z.strictObject({ name: pluginName, removeState: z.boolean().default(false) }),
@@ -99,6 +106,8 @@ export interface CommandResults {
   'plugins:restart': PluginSummary;
   'plugins:retry': PluginSummary;
   'plugins:setBounds': PluginSummary;
+  'plugins:setConfig': PluginDetail;
+  'plugins:setEnv': PluginDetail;
   'plugins:install': { name: string; version: string; upgradedFrom?: string; plugin: PluginSummary };
   'plugins:uninstall': { name: string; removedState: boolean };
   'requests:send': { value: unknown; latencyMs: number };

@@ -145,11 +145,25 @@ export interface PluginSummary {
   rssBytes: number | null;
 }
 
+export interface PluginEnvVar {
+  name: string;
+  secret: boolean;
+  required: boolean;
+  set: boolean;
+  /** Set in Conductor, or taken from the conductor's own environment. */
+  source: 'conductor' | 'environment' | null;
+  /** Only for a non-secret variable set in Conductor. */
+  value?: string;
+  description?: string;
+}
+
 export interface PluginDetail extends PluginSummary {
   /** Effective config (manifest defaults + overrides). */
   config: Record<string, unknown>;
-  /** Declared env/secrets and whether each is set (values are never returned). */
-  env: { name: string; secret: boolean; required: boolean; set: boolean }[];
+  /** Declared env/secrets and whether each is set (a secret's value is never returned). */
+  env: PluginEnvVar[];
+  /** How values set in Conductor are kept: encrypted (desktop app) or a 0600 plain-text file (headless). */
+  secretStorage: { protection: 'encrypted' | 'plain-file'; location: string };
   /** Recent lifecycle events of this plugin, newest first. */
   events: StoredEvent[];
 }

@@ -71,6 +71,8 @@ export function makeDispatcher(log: Logger): CommandDispatcher {
     'plugins:restart': notInFixture,
     'plugins:retry': notInFixture,
     'plugins:setBounds': notInFixture,
+    'plugins:setConfig': notInFixture,
+    'plugins:setEnv': notInFixture,
     'plugins:install': notInFixture,
     'plugins:uninstall': notInFixture,
     'requests:send': (args) => ({ value: args.payload, latencyMs: 0 }),

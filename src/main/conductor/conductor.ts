@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { FileSecretStore, type SecretCipher } from '../secrets/secret-store';
 import type { LogEntry, StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
@@ -51,6 +52,11 @@ export interface ConductorOptions {
   /** Where SIGINT/SIGTERM come from; default `process`; null installs no handlers. */
   signals?: SignalSource | null;
   sampler?: SystemSampler;
+  /**
+   * Encrypts plugin secrets with the OS keychain (the Electron shell passes safeStorage when it is
+   * available); without one, secrets go to a 0600 plain-text file in the data dir.
+   */
+  secretCipher?: SecretCipher | null;
   /** Per-pid CPU/RSS of plugin instances; default /proc (Linux) or systeminformation; null: none. */
   processSampler?: ProcessSampler | null;
   /** Log to the console too. Default true. */
@@ -381,6 +387,7 @@ export class Conductor {
           record: (kind, source, data) => this.record(kind, source, data),
           onChange: () => this.markStatusDirty(),
           envSource: process.env,
+          secrets: this.options.secretCipher ? this.store!.encryptedSecrets(this.options.secretCipher) : new FileSecretStore(join(this.dataDir, 'secrets.json')),
           onCallResult: (plugin, _ok, latencyMs) => this.prometheus.observe(plugin, latencyMs),
           maxLogFileBytes: this.config.logs.maxFileBytes,
           ...(this.options.pluginRuntimePath ? { runtimePath: this.options.pluginRuntimePath } : {}),
@@ -669,6 +676,8 @@ export class Conductor {
       'plugins:restart': (args) => this.requireManager().restart(args.name),
       'plugins:retry': (args) => this.requireManager().retry(args.name),
       'plugins:setBounds': (args) => this.requireManager().setBounds(args.name, args.min, args.max),
+      'plugins:setConfig': (args) => this.requireManager().setConfig(args.name, args.config),
+      'plugins:setEnv': (args) => this.requireManager().setEnv(args.name, args.values),
       'plugins:install': (args) => this.requireManager().install(args.path),
       'plugins:uninstall': (args) => this.requireManager().uninstall(args.name, args.removeState),
       'requests:send': async (args) => {

@@ -47,6 +47,14 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
     { args: { name: 'echo', min: 3, max: 1 }, expect: 'E_BAD_REQUEST' },
     { args: { name: 'echo', min: 1 }, expect: 'E_BAD_REQUEST' },
   ],
+  'plugins:setConfig': [
+    { args: { name: 'echo', config: { nope: 1 } }, expect: 'E_BAD_REQUEST' },
+    { args: { name: 'nope', config: {} }, expect: 'E_PLUGIN_NOT_FOUND' },
+  ],
+  'plugins:setEnv': [
+    { args: { name: 'echo', values: { UNDECLARED: 'x' } }, expect: 'E_BAD_REQUEST' },
+    { args: { name: 'echo', values: { 'bad name': 'x' } }, expect: 'E_BAD_REQUEST' },
+  ],
   'plugins:install': [{ args: { path: '' }, expect: 'E_BAD_REQUEST' }],
   'plugins:uninstall': [{ args: { name: 'echo' }, expect: 'E_CONFLICT' }],
   'requests:send': [

@@ -26,6 +26,8 @@ import { PluginHealth, type PluginHealthTuning, type RecycleCause } from './plug
 import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSlot } from './plugin-slot';
 import { InstanceUsage } from './instance-usage';
+import { checkEnvUpdate, envViews, redact, resolvePluginEnv, writeEnv } from './plugin-env';
+import type { SecretStore } from '../secrets/secret-store';
 import type { ProcessSampler } from '../scaler/process-sampler';
 
 export interface PluginManagerOptions {
@@ -42,8 +44,10 @@ export interface PluginManagerOptions {
   record(kind: string, source: string, data: Record<string, unknown>): void;
   /** Something a status shows changed. */
   onChange(): void;
-  /** Where declared env values come from (the conductor's environment, later the secrets store). */
+  /** The conductor's own environment: declared env values not set in Conductor come from here. */
   envSource?: Record<string, string | undefined>;
+  /** Env values and secrets set in Conductor (win over `envSource`); none: only `envSource`. */
+  secrets?: SecretStore | null;
   /** The built child-side runtime; default: next to the bundle. */
   runtimePath?: string;
   /** Told of every settled call (Prometheus latency histogram). */
@@ -151,14 +155,65 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   detail(name: string): PluginDetail {
     const slot = this.slot(name);
     const manifest = slot.plugin.manifest;
-    const env = (manifest?.env ?? []).map((e) => ({
-      name: e.name,
-      secret: e.secret,
-      required: e.required,
-      set: this.options.envSource?.[e.name] !== undefined,
-    }));
-    const events = this.options.store.events.query({ limit: 200 }).filter((e) => e.source === `plugin:${slot.name}`).slice(0, 50);
-    return { ...this.summaryOf(slot), config: slot.config, env, events };
+    const env = manifest ? envViews(manifest, this.storedEnv(slot.name), this.options.envSource ?? {}) : [];
+    const events = this.options.store.events.query({ source: `plugin:${slot.name}`, limit: 50 });
+    const secretStorage = this.options.secrets
+      ? { protection: this.options.secrets.protection, location: this.options.secrets.location }
+      : { protection: 'plain-file' as const, location: 'not available: only the environment' };
+    return { ...this.summaryOf(slot), config: slot.config, env, secretStorage, events };
+  }
+
+  /**
+   * `plugins:setConfig`: overrides validated against the manifest's config schema (null resets a
+   * key to its default), saved, and applied by a rolling restart when instances are running.
+   */
+  setConfig(name: string, overrides: Record<string, unknown>): Promise<PluginDetail> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    const saved = this.options.store.pluginSettings.get(slot.name)?.config ?? {};
+    const merged: Record<string, unknown> = { ...saved };
+    for (const [key, value] of Object.entries(overrides)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    const resolved = resolvePluginConfig(slot.manifest, merged);
+    if (!resolved.ok) throw new ConductorError('E_BAD_REQUEST', `config of "${name}": ${resolved.error}`, { field: 'config' });
+    return slot.serialize(async () => {
+      this.options.store.pluginSettings.setConfig(slot.name, Object.keys(merged).length > 0 ? merged : null);
+      slot.config = resolved.value as Record<string, unknown>;
+      this.audit(slot, 'plugin.config', { keys: Object.keys(overrides) });
+      if (slot.instances.length > 0) await this.rollInstances(slot);
+      return this.detail(name);
+    });
+  }
+
+  /**
+   * `plugins:setEnv`: sets or clears declared env variables and secrets in the secret store, then
+   * restarts running instances (rolling) so they see them. The event names the variables, never
+   * the values.
+   */
+  setEnv(name: string, values: Record<string, string | null>): Promise<PluginDetail> {
+    const slot = this.slot(name);
+    this.assertValid(slot);
+    const secrets = this.options.secrets;
+    if (!secrets) throw new ConductorError('E_CONFLICT', 'no secret store in this conductor; set the variables in its environment instead');
+    checkEnvUpdate(name, slot.manifest, values);
+    return slot.serialize(async () => {
+      writeEnv(secrets, slot.name, values);
+      this.audit(slot, 'plugin.env', { set: Object.keys(values).filter((k) => values[k] !== null), cleared: Object.keys(values).filter((k) => values[k] === null) });
+      if (slot.instances.length > 0) await this.rollInstances(slot);
+      else if (slot.enabled && slot.state === 'stopped' && slot.reason?.startsWith('required env')) await this.bringUp(slot);
+      return this.detail(name);
+    });
+  }
+
+  private storedEnv(plugin: string): Record<string, string> {
+    try {
+      return this.options.secrets?.read(plugin) ?? {};
+    } catch (error) {
+      this.options.log.warn(`could not read the stored env of ${plugin}: ${error instanceof Error ? error.message : String(error)}`);
+      return {};
+    }
   }
 
   // ---- management commands ----
@@ -304,6 +359,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     if (removeState) {
       this.options.store.pluginState.clear(name);
       this.options.store.pluginSettings.delete(name);
+      this.options.secrets?.removePlugin(name);
     }
     this.options.record('plugin.uninstalled', `plugin:${name}`, { removeState });
     this.options.onChange();
@@ -437,15 +493,9 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   }
 
   private resolveEnv(slot: PluginSlot): Record<string, string> | string {
-    const env: Record<string, string> = {};
-    const source = this.options.envSource ?? {};
-    const missing: string[] = [];
-    for (const e of slot.manifest.env) {
-      const value = source[e.name];
-      if (value !== undefined) env[e.name] = value;
-      else if (e.required) missing.push(e.name);
-    }
-    return missing.length > 0 ? `required env ${missing.join(', ')} not set` : env;
+    const { env, missing, secretValues } = resolvePluginEnv(slot.manifest, this.storedEnv(slot.name), this.options.envSource ?? {});
+    slot.secretValues = secretValues;
+    return missing.length > 0 ? `required env ${missing.join(', ')} not set (set it on the plugin's page, or in the conductor's environment)` : env;
   }
 
   /** Starts `count` more instances in parallel; the plugin is ready when at least one is. */
@@ -776,13 +826,15 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
 
   private readonly host: InstanceHost = {
     log: (entry: InstanceLogEntry) => {
-      this.options.logBus.append({ ts: entry.ts, level: entry.level, source: `plugin:${entry.plugin}`, message: entry.message, plugin: entry.plugin, instance: entry.instance });
+      const secrets = this.slots.get(entry.plugin)?.secretValues;
+      const message = secrets && secrets.length > 0 ? redact(entry.message, secrets) : entry.message;
+      this.options.logBus.append({ ts: entry.ts, level: entry.level, source: `plugin:${entry.plugin}`, message, plugin: entry.plugin, instance: entry.instance });
       let file = this.logFiles.get(entry.plugin);
       if (!file) {
         file = new RotatingFile(join(this.options.logsDir, `${entry.plugin}.log`), this.options.maxLogFileBytes ? { maxBytes: this.options.maxLogFileBytes } : {});
         this.logFiles.set(entry.plugin, file);
       }
-      file.write(`${new Date(entry.ts).toISOString()} ${entry.level.padEnd(5)} [${entry.instance}] ${entry.message}`);
+      file.write(`${new Date(entry.ts).toISOString()} ${entry.level.padEnd(5)} [${entry.instance}] ${message}`);
     },
     state: async (plugin: string, op: StateOp) => {
       const repo = this.options.store.pluginState;

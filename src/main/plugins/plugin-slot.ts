@@ -32,6 +32,8 @@ export class PluginSlot {
   /** Instances being replaced by the health monitor (liveness, startup or memory). */
   readonly recycling = new Map<ManagedInstance, string>();
   restartTimer: Disposable | null = null;
+  /** Values of its secrets, redacted from its log lines. */
+  secretValues: string[] = [];
   /** Instances restarted after a crash, for status and /metrics. */
   restarts = 0;
   routerRegistration: Disposable | null = null;

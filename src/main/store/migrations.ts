@@ -135,6 +135,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'plugin secrets',
+    up(db) {
+      // Values encrypted by the OS keychain (Electron's safeStorage); headless keeps a 0600 file instead.
+      db.exec(`
+        CREATE TABLE plugin_secrets (
+          plugin     TEXT    NOT NULL,
+          name       TEXT    NOT NULL,
+          value      BLOB    NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (plugin, name)
+        );
+      `);
+    },
+  },
 ];
 
 /** The schema version this code creates and understands. */

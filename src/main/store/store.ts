@@ -13,6 +13,8 @@ import { PluginSettingsRepository } from './plugin-settings-repository';
 import { ProbeHistoryRepository } from './probe-history-repository';
 import { PluginStateRepository } from './plugin-state-repository';
 import { SettingsRepository } from './settings-repository';
+import { EncryptedSecretStore } from './secrets-repository';
+import type { SecretCipher } from '../secrets/secret-store';
 
 /** The typed repositories of an open store, each with its statements prepared once. */
 interface Repositories {
@@ -260,6 +262,11 @@ export class Store {
       }
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     }
+  }
+
+  /** The `plugin_secrets` table, its values encrypted and decrypted by `cipher` (Electron's safeStorage). */
+  encryptedSecrets(cipher: SecretCipher): EncryptedSecretStore {
+    return new EncryptedSecretStore(this.openDb(), cipher, () => this.clock.now());
   }
 
   private openDb(): Database.Database {
