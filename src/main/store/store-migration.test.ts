@@ -29,11 +29,12 @@ describe('Store on a database written by schema v1', () => {
     try {
       expect(store.open()).toEqual({
         from: 1,
-        to: 4,
+        to: 5,
         applied: [
           { version: 2, name: 'plugin state, plugin settings and metrics' },
           { version: 3, name: 'probe history' },
           { version: 4, name: 'logs, resource rollups, saved quarantine' },
+          { version: 5, name: 'plugin secrets' },
         ],
       });
       expect(store.events.query({ limit: 10 }).map((e) => [e.id, e.kind, e.data])).toEqual([
