@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       }
       for (const t of all) {
         const r = results.get(t.name)![rep]!;
-        line.push(`${t.name}=${Math.round(r.reqPerSec / 1000)}k p50=${r.p50Us.toFixed(1)}µs`);
+        line.push(`${t.name}=${Math.round(r.reqPerSec / 1000)}k p50=${r.p50Us.toFixed(1)}µs p99=${r.p99Us.toFixed(0)}µs`);
       }
       const p = results.get('pipeline')![rep]!;
       for (const b of baselines) line.push(`pipeline/${b.name}=${(p.reqPerSec / results.get(b.name)![rep]!.reqPerSec).toFixed(2)}`);

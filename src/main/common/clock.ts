@@ -1,20 +1,33 @@
 import { toDisposable, type Disposable } from './disposable';
 
+/**
+ * A timer as `Clock.setTimeout` returns it. `unref`/`ref` are optional: a real timer offers them
+ * (an unref'd timer does not keep the process alive); a test clock may leave them out.
+ */
+export interface TimerHandle extends Disposable {
+  unref?(): void;
+  ref?(): void;
+}
+
 /** Time, injected so that state machines and deadlines are tested exactly. */
 export interface Clock {
   /** Wall-clock milliseconds since the epoch. */
   now(): number;
   /** Runs `fn` once after `ms`; dispose to cancel. */
-  setTimeout(fn: () => void, ms: number): Disposable;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Runs `fn` every `ms`; dispose to cancel. */
   setInterval(fn: () => void, ms: number): Disposable;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout(fn, ms) {
+  setTimeout(fn, ms): TimerHandle {
     const handle = setTimeout(fn, ms);
-    return toDisposable(() => clearTimeout(handle));
+    return {
+      dispose: () => clearTimeout(handle),
+      unref: () => void handle.unref(),
+      ref: () => void handle.ref(),
+    };
   },
   setInterval(fn, ms) {
     const handle = setInterval(fn, ms);
@@ -88,17 +101,23 @@ export interface DeadlineNode<T> {
  * Many deadlines behind one timer. Entries are kept in deadline order in an intrusive list:
  * inserting is O(1) when deadlines arrive in order (the usual case: one timeout per owner) and a
  * short walk from the back otherwise; removing is O(1). The timer is armed for the earliest
- * deadline, is left armed (not re-armed) when an entry leaves unless the queue empties, and never
- * fires early: a timer that fires before the clock reaches the head's deadline is re-armed.
+ * deadline, is left armed (not re-armed) when an entry leaves, and never fires early: a timer
+ * that fires before the clock reaches the head's deadline is re-armed for the head, if any.
  * `expire` is called for each entry whose deadline has passed, in deadline order, after the entry
  * left the queue.
+ *
+ * When the queue empties, a timer that can be unref'd stays armed, unref'd (so it holds nothing
+ * alive), and is ref'd again by the next entry with a later deadline: at depth 1 (one request at a
+ * time) that saves a timer per request. A timer that cannot (a test clock) is disarmed.
  */
 export class DeadlineQueue<T extends DeadlineNode<T>> {
   private head: T | null = null;
   private tail: T | null = null;
-  private timer: Disposable | null = null;
+  private timer: TimerHandle | null = null;
   /** The deadline the timer is armed for (Infinity when none). */
   private armedFor = Infinity;
+  /** The queue is empty and its timer is kept armed, unref'd. */
+  private idle = false;
   private firing = false;
   private readonly onTimer = (): void => this.fire();
 
@@ -123,7 +142,12 @@ export class DeadlineQueue<T extends DeadlineNode<T>> {
       if (this.head !== null) this.head.deadlinePrev = entry;
       else this.tail = entry;
       this.head = entry;
-      if (!this.firing && deadline < this.armedFor) this.arm(deadline, this.clock.now());
+      if (this.firing) return;
+      if (deadline < this.armedFor) this.arm(deadline, this.clock.now());
+      else if (this.idle) {
+        this.idle = false;
+        this.timer!.ref!();
+      }
     } else {
       entry.deadlineNext = after.deadlineNext;
       if (after.deadlineNext !== null) after.deadlineNext.deadlinePrev = entry;
@@ -143,7 +167,18 @@ export class DeadlineQueue<T extends DeadlineNode<T>> {
     else this.tail = prev;
     entry.deadlinePrev = null;
     entry.deadlineNext = null;
-    if (this.head === null && !this.firing) this.disarm();
+    if (this.head === null && !this.firing) this.drained();
+  }
+
+  /** The last entry left: keep the timer, unref'd, when it can be; else disarm it. */
+  private drained(): void {
+    const timer = this.timer;
+    if (timer !== null && typeof timer.unref === 'function' && typeof timer.ref === 'function') {
+      timer.unref();
+      this.idle = true;
+    } else {
+      this.disarm();
+    }
   }
 
   /** Disarms the timer and forgets every entry (without expiring them). */
@@ -162,6 +197,7 @@ export class DeadlineQueue<T extends DeadlineNode<T>> {
 
   private arm(deadline: number, now: number): void {
     this.timer?.dispose();
+    this.idle = false;
     this.armedFor = deadline;
     this.timer = this.clock.setTimeout(this.onTimer, deadline - now);
   }
@@ -169,11 +205,13 @@ export class DeadlineQueue<T extends DeadlineNode<T>> {
   private disarm(): void {
     this.timer?.dispose();
     this.timer = null;
+    this.idle = false;
     this.armedFor = Infinity;
   }
 
   private fire(): void {
     this.timer = null;
+    this.idle = false;
     this.armedFor = Infinity;
     this.firing = true;
     let now = this.clock.now();
