@@ -51,6 +51,11 @@ export interface StartOptions {
   /** Use this data dir (e.g. one seeded with plugins) instead of a fresh temp dir; not removed on failure. */
   dataDir?: string;
   extraArgs?: string[];
+  /**
+   * Runs after the data dir exists and before the conductor starts, e.g. to seed its database
+   * (e2e/logs.spec.ts seeds 100k log lines). A throw fails the start.
+   */
+  beforeStart?: (dataDir: string) => void | Promise<void>;
 }
 
 const STDERR_KEEP = 64 * 1024;
@@ -62,6 +67,14 @@ export async function startHeadlessConductor(options: StartOptions = {}): Promis
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'conductor-e2e-')));
+  if (options.beforeStart) {
+    try {
+      await options.beforeStart(dataDir);
+    } catch (error) {
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const args = [HEADLESS_ENTRY, '--data-dir', dataDir, '--port', '0', '--log-level', options.logLevel ?? 'info'];
   args.push(...(options.extraArgs ?? []));
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -153,9 +166,11 @@ export async function startHeadlessConductor(options: StartOptions = {}): Promis
   }
 }
 
-export const test = base.extend<{ conductor: HeadlessConductor }>({
-  conductor: async ({}, use, testInfo) => {
-    const conductor = await startHeadlessConductor();
+export const test = base.extend<{ conductor: HeadlessConductor; conductorOptions: StartOptions }>({
+  /** How the fixture starts its conductor; set per file or describe with `test.use({ conductorOptions })`. */
+  conductorOptions: [{}, { option: true }],
+  conductor: async ({ conductorOptions }, use, testInfo) => {
+    const conductor = await startHeadlessConductor(conductorOptions);
     try {
       await use(conductor);
     } finally {
