@@ -174,6 +174,9 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
   app.on('activate', () => showWindow());
 
   await app.whenReady();
+  // Quit before Electron was even ready: the shutdown (of a conductor that never started) is done
+  // or under way; start nothing more.
+  if (sequencer.state !== 'idle') return;
   installAppMenu({ isPackaged: app.isPackaged });
   // Linux and macOS: the system is about to reboot or shut down. preventDefault asks it to wait
   // (on Linux, a logind delay lock) while the shutdown runs, bounded by the sequencer.
@@ -196,6 +199,8 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
     }),
   );
 
+  // A quit while the tray was being set up: nothing has started, nothing more will.
+  if (sequencer.state !== 'idle') return;
   try {
     await conductor.start();
   } catch (error) {
