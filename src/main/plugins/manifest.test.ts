@@ -101,7 +101,21 @@ describe('manifest', () => {
 
   it('accepts a command plugin with its command', () => {
     const m = parsed({ runtime: 'command', command: { exec: 'python3', args: ['bot.py'], cwd: 'app', url: 'http://127.0.0.1:8080/' } });
-    expect(m.command).toEqual({ exec: 'python3', args: ['bot.py'], cwd: 'app', url: 'http://127.0.0.1:8080/' });
+    expect(m.command).toEqual({ exec: 'python3', args: ['bot.py'], cwd: 'app', url: 'http://127.0.0.1:8080/', portEnv: 'PORT', tcpProbe: false });
+  });
+
+  it('a command plugin: "{port}" needs a port, a fixed port allows one instance, URLs stay on loopback', () => {
+    const auto = parsed({ runtime: 'command', instances: { max: 3 }, command: { exec: 'python3', args: ['s.py', '--port', '{port}'], url: 'http://127.0.0.1:{port}/', port: 'auto', healthUrl: 'http://127.0.0.1:{port}/health' } });
+    expect(auto.command).toMatchObject({ port: 'auto', portEnv: 'PORT' });
+    const problems = (raw: Record<string, unknown>) => {
+      const r = parseManifest({ name: 'demo', version: '1.0.0', runtime: 'command', ...raw });
+      return r.ok ? '' : r.error;
+    };
+    expect(problems({ command: { exec: 'x', url: 'http://127.0.0.1:{port}/' } })).toContain('command.port: required when "{port}" is used');
+    expect(problems({ instances: { max: 2 }, command: { exec: 'x', port: 8080 } })).toContain('instances.max');
+    expect(problems({ command: { exec: 'x', healthUrl: 'http://example.com/health' } })).toContain('command.healthUrl');
+    expect(problems({ command: { exec: 'x', port: 70000 } })).toContain('command.port');
+    expect(problems({ command: { exec: 'x', tcpProbe: true } })).toContain('command.tcpProbe: needs a port');
   });
 
   it('fills env defaults', () => {

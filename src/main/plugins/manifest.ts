@@ -250,17 +250,37 @@ export const manifestSchema = z
         args: z.array(z.string({ error: 'expected a text' }).max(4096)).max(256).default([]),
         /** Working directory relative to the plugin folder, staying inside it. Default the plugin folder. */
         cwd: relativePath().optional(),
-        /** Loopback http URL requests are POSTed to. Default none (no requests, supervision only). */
-        url: z
-          .string({ error: 'expected a loopback http URL' })
-          .refine(isLoopbackHttpUrl, { error: 'expected a loopback http URL like "http://127.0.0.1:8080/"' })
-          .optional(),
+        /**
+         * Loopback http URL requests are POSTed to (JSON body; a JSON or NDJSON answer). `{port}` is
+         * replaced by the instance's port. Default none (no requests, supervision only).
+         */
+        url: loopbackUrl().optional(),
+        /**
+         * `"auto"`: Conductor picks a free loopback port per instance and passes it in `portEnv` (and
+         * as `{port}` in `args`, `url`, `healthUrl`), so several instances can run. A number: that
+         * port (one instance only). Default none.
+         */
+        port: z.union([z.literal('auto'), int('a port number 1-65535, or "auto"', 1, 65_535)], { error: 'expected a port number 1-65535, or "auto"' }).optional(),
+        /** The environment variable that carries the port. Default `PORT`. */
+        portEnv: z.string({ error: 'expected an ENV_NAME' }).regex(ENV_NAME, { error: 'expected an environment variable name like "PORT"' }).default('PORT'),
+        /** Readiness and liveness probe: GET this loopback URL; 2xx is healthy. Default none. */
+        healthUrl: loopbackUrl().optional(),
+        /** Liveness probe: a TCP connect to the port. Default false (process liveness only, or `healthUrl`). */
+        tcpProbe: bool().default(false),
+      })
+      .superRefine((c, ctx) => {
+        const usesPort = [c.url, c.healthUrl, ...c.args].some((t) => t?.includes('{port}'));
+        if (usesPort && c.port === undefined) ctx.addIssue({ code: 'custom', path: ['port'], input: undefined, message: 'required when "{port}" is used' });
+        if (c.tcpProbe && c.port === undefined) ctx.addIssue({ code: 'custom', path: ['tcpProbe'], input: true, message: 'needs a port' });
       })
       .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.runtime === 'command' && m.command === undefined) {
       ctx.addIssue({ code: 'custom', path: ['command'], input: undefined, message: 'required when runtime is "command"' });
+    }
+    if (m.runtime === 'command' && m.command?.port !== undefined && m.command.port !== 'auto' && m.instances.max > 1) {
+      ctx.addIssue({ code: 'custom', path: ['instances', 'max'], input: m.instances.max, message: 'expected 1 with a fixed command.port (use "auto" for more instances)' });
     }
     if (m.runtime === 'node' && m.command !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['command'], input: m.command, message: 'only allowed when runtime is "command"' });
@@ -273,10 +293,17 @@ export const manifestSchema = z
 export type PluginManifest = z.output<typeof manifestSchema>;
 export type PluginManifestInput = z.input<typeof manifestSchema>;
 
+function loopbackUrl() {
+  return z
+    .string({ error: 'expected a loopback http URL' })
+    .max(2048)
+    .refine(isLoopbackHttpUrl, { error: 'expected a loopback http URL like "http://127.0.0.1:8080/" (a port may be "{port}")' });
+}
+
 function isLoopbackHttpUrl(text: string): boolean {
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(text.replaceAll('{port}', '1'));
   } catch {
     return false;
   }
