@@ -41,8 +41,22 @@ test.describe('Overview page against the headless conductor', () => {
     await expect(overview.shutDownButton).toBeEnabled();
 
     // CPU and memory come with the first health tick; give it a moment for a complete picture.
-    await expect(overview.system.getByText('CPU')).toBeVisible();
+    await expect(overview.system.getByRole('term').filter({ hasText: /^CPU$/ })).toBeVisible();
     await expect(overview.system).toContainText('%');
+
+    // The example plugins, each ready, each linking to its detail page.
+    for (const name of ['echo', 'primes', 'slow', 'flaky', 'counter', 'fanout']) {
+      await expect(overview.pluginRow(name).locator('[data-state]').first()).toHaveAttribute('data-state', 'ready');
+    }
+    await expect(overview.pluginRow('echo').getByRole('link', { name: 'echo' })).toHaveAttribute('href', '#/plugin/echo');
+
+    // The charts draw (a uPlot canvas) and say their latest values to a screen reader.
+    for (const title of ['CPU (all cores)', 'Memory used', 'Request and error rate']) {
+      const chart = overview.chart(title);
+      await expect(chart).toHaveAttribute('aria-label', new RegExp(`^${title.replace(/[()]/g, '\\$&')} over the last .*, latest: `));
+      await expect(chart.locator('canvas')).toBeVisible();
+    }
+    await expect(overview.chart('CPU (all cores)')).toHaveAttribute('aria-label', /CPU \d+(\.\d)?%/);
 
     expect(problems).toEqual([]);
 

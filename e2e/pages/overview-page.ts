@@ -48,6 +48,16 @@ export class OverviewPage {
     return this.componentItems.filter({ hasText: title });
   }
 
+  /** A chart by its title (its image's label starts with the title), e.g. "CPU (all cores)". */
+  chart(title: string): Locator {
+    return this.page.getByRole('figure', { name: title }).getByRole('img');
+  }
+
+  /** The plugins table's row of `name` (its row header). */
+  pluginRow(name: string): Locator {
+    return this.plugins.getByRole('row').filter({ has: this.page.getByRole('rowheader').getByRole('link', { name, exact: true }) });
+  }
+
   async shutDown(): Promise<void> {
     await this.shutDownButton.click();
     await this.confirmDialog.getByRole('button', { name: 'Shut down' }).click();

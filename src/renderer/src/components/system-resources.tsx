@@ -20,7 +20,6 @@ export function SystemResources({ system, samples }: { system: Resources | null;
   const cols = useMemo(() => systemColumns(samples ?? []), [samples]);
   const cpuSeries = useMemo<ChartSeries[]>(() => [{ label: 'CPU', values: cols.values.cpu, color: 'blue', fill: true }], [cols]);
   const memSeries = useMemo<ChartSeries[]>(() => [{ label: 'Used', values: cols.values.mem, color: 'violet', fill: true }], [cols]);
-  const total = system?.memTotalBytes ?? samples?.[samples.length - 1]?.memTotalBytes ?? 0;
   return (
     <Section title="System" className="span-6">
       {system === null ? (
@@ -51,7 +50,6 @@ export function SystemResources({ system, samples }: { system: Resources | null;
           timestamps={cols.ts}
           series={memSeries}
           format={formatBytes}
-          {...(total > 0 ? { yRange: [0, total] as [number, number] } : {})}
           syncKey="overview"
           height={130}
         />

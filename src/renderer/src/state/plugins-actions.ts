@@ -71,6 +71,7 @@ export function nextStepFor(action: PluginAction, error: ErrorInfo): string {
       return 'That is not possible in the plugin’s current state. Do what the message suggests, or wait until the plugin has settled and try again.';
     case 'E_NOT_FOUND':
     case 'E_PLUGIN_NOT_FOUND':
+      if (action === 'install') return 'Check the path: there is no folder there on the machine Conductor runs on. Correct it and install again.';
       return 'Conductor does not know this plugin (any more): it may have been uninstalled. The table shows the plugins there are now.';
     case 'E_TIMEOUT':
       return 'Conductor did not answer in time. Look at the plugin’s state and the Logs page, then try again.';

@@ -58,9 +58,11 @@ export interface TimeSeriesChartProps {
   ariaLabel?: string;
   /** The visually hidden latest/min/max table. Default true. */
   summaryTable?: boolean;
+  /** The series' names under the plot. Default true. */
+  legend?: boolean;
 }
 
-const X_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const X_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 function cssVar(el: Element, name: string, fallback: string): string {
   const value = getComputedStyle(el).getPropertyValue(name).trim();
@@ -138,6 +140,7 @@ export function TimeSeriesChart({
   ySplits,
   ariaLabel,
   summaryTable = true,
+  legend = true,
 }: TimeSeriesChartProps) {
   const figureRef = useRef<HTMLElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
@@ -173,8 +176,9 @@ export function TimeSeriesChart({
     const theme = readTheme(el);
     themeRef.current = theme;
     const themeBox = { current: theme };
-    const axis = (values: uPlot.Axis['values'], size?: number, splits?: number[]): uPlot.Axis => ({
+    const axis = (values: uPlot.Axis['values'], size?: number, splits?: number[], space?: number): uPlot.Axis => ({
       stroke: theme.text,
+      ...(space !== undefined ? { space } : {}),
       grid: { stroke: theme.grid, width: 1 },
       ticks: { stroke: theme.grid, width: 1, size: 4 },
       font: '11px system-ui, sans-serif',
@@ -185,7 +189,8 @@ export function TimeSeriesChart({
     const opts: uPlot.Options = {
       width,
       height,
-      legend: { show: true, live: true },
+      // Names only: the values are in the stats above each chart and in the hidden summary table.
+      legend: { show: legend, live: false },
       cursor: { drag: { x: false, y: false }, ...(syncKey ? { sync: { key: syncKey } } : {}) },
       scales: {
         x: {
@@ -205,8 +210,8 @@ export function TimeSeriesChart({
         },
       },
       axes: [
-        axis((_u, splits) => splits.map((s) => X_FORMAT.format(s * 1000))),
-        axis((_u, splits) => splits.map((v) => formatRef.current(v)), 70, ySplits),
+        axis((_u, splits) => splits.map((s) => X_FORMAT.format(s * 1000)), 28, undefined, 80),
+        axis((_u, splits) => splits.map((v) => formatRef.current(v)), 70, ySplits, 28),
       ],
       series: [
         { value: (_u, v) => (v === null || v === undefined ? '—' : X_FORMAT.format(v * 1000)) },
@@ -231,7 +236,7 @@ export function TimeSeriesChart({
     };
     // width is applied by setSize below; shape/theme/height/hasData rebuild.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, dark, height, syncKey, hasData, width > 0]);
+  }, [shape, dark, height, syncKey, hasData, legend, width > 0]);
 
   useEffect(() => {
     chartRef.current?.setData(data);

@@ -19,6 +19,7 @@ describe('plugin events in words', () => {
     expect(describeEvent(ev('breaker.open', { instance: 'flaky#1', reason: '5 of 5 calls failed', openMs: 10_000 })).text).toBe(
       'Breaker of flaky#1 opened: 5 of 5 calls failed (for 10 s)',
     );
+    expect(describeEvent(ev('breaker.open', { instance: 'a#1', reason: 'open for 10 s', openMs: 10_000 })).text).toBe('Breaker of a#1 opened: open for 10 s');
     expect(describeEvent(ev('instance.crashed', { instance: 'flaky#1', code: null, signal: 'SIGKILL' }))).toMatchObject({
       text: 'flaky#1 crashed — signal SIGKILL',
       tone: 'bad',
@@ -41,5 +42,15 @@ describe('plugin events in words', () => {
     expect(cols.values.breaker).toEqual([null, 4]);
     expect(cols.values.state).toEqual([null, 1]);
     expect(cols.values.probes).toEqual([null, null]);
+  });
+});
+
+describe('the shared time axis', () => {
+  it('spans at least a minute, back to the oldest sample or event of the last 5 minutes', async () => {
+    const { timeAxis } = await import('./plugin-timeline');
+    const now = 1_000_000;
+    expect(timeAxis([], [], now)).toEqual([now - 60_000, now]);
+    expect(timeAxis([now - 120_000, now - 1000], [], now)).toEqual([now - 120_000, now]);
+    expect(timeAxis([now - 30_000], [now - 200_000, now - 900_000], now)).toEqual([now - 200_000, now]);
   });
 });

@@ -65,7 +65,9 @@ export function describeEvent(e: StoredEvent): DescribedEvent {
       break;
     case 'breaker.open': {
       const openMs = num(d['openMs']);
-      text = `Breaker of ${inst} opened${because}${openMs !== null ? ` (for ${seconds(openMs)})` : ''}`;
+      // The breaker's own reason usually says how long it stays open; say it only when it does not.
+      const says = reason !== null && /\bfor \d/.test(reason);
+      text = `Breaker of ${inst} opened${because}${openMs !== null && !says ? ` (for ${seconds(openMs)})` : ''}`;
       tone = 'bad';
       break;
     }

@@ -11,6 +11,20 @@ import { describeEvent, LANE_BY_Y, LANES, laneColumns, type DescribedEvent } fro
 
 /** How much history the charts show: the live metrics' ring (~5 minutes at the 1 s tick). */
 export const WINDOW_MS = 5 * 60_000;
+/** The shortest span shown, so a fresh plugin's first seconds are not one squeezed line. */
+export const MIN_SPAN_MS = 60_000;
+
+/**
+ * The shared time axis: ends now (or at the newest sample), starts at the oldest sample or event
+ * of the last 5 minutes — at least a minute back.
+ */
+export function timeAxis(sampleTs: readonly number[], eventTs: readonly number[], now: number): [number, number] {
+  const end = Math.max(now, sampleTs[sampleTs.length - 1] ?? now);
+  const floor = end - WINDOW_MS;
+  let start = end - MIN_SPAN_MS;
+  for (const t of [sampleTs[0], ...eventTs]) if (t !== undefined && t >= floor && t < start) start = t;
+  return [start, end];
+}
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const perSecond = (v: number) => `${formatRate(v)}/s`;
@@ -35,9 +49,12 @@ export function PluginTimeline({
 }) {
   const cols = useMemo(() => pluginColumns(samples ?? []), [samples]);
   const described = useMemo(() => (events ?? []).map(describeEvent), [events]);
-  const end = cols.ts.length > 0 ? Math.max(cols.ts[cols.ts.length - 1]!, now) : now;
-  const xRange: [number, number] = [end - WINDOW_MS, end];
-  const inWindow = useMemo(() => described.filter((e) => e.ts >= end - WINDOW_MS), [described, end]);
+  const xRange = timeAxis(
+    cols.ts,
+    described.map((e) => e.ts),
+    now,
+  );
+  const inWindow = useMemo(() => described.filter((e) => e.ts >= now - WINDOW_MS), [described, now]);
   const lanes = useMemo(() => laneColumns(inWindow), [inWindow]);
   const markers = useMemo<ChartMarker[]>(
     () =>
@@ -68,10 +85,10 @@ export function PluginTimeline({
     [lanes],
   );
 
-  const common = { xRange, markers, syncKey: 'plugin', height: 120 } as const;
+  const common = { xRange, markers, syncKey: 'plugin', height: 110 } as const;
   return (
-    <Section title="Activity" className="span-12" aside={<span className="muted">last 5 minutes · dashed lines mark breaker, restart and scaling events</span>}>
-      <div className="charts charts--2">
+    <Section title="Activity" className="span-12" aside={<span className="muted">up to 5 minutes · dashed lines mark breaker, restart and scaling events</span>}>
+      <div className="charts charts--stack">
         <TimeSeriesChart title="Request and error rate" timestamps={cols.ts} series={rate} format={perSecond} {...common} />
         <TimeSeriesChart title="In flight and instances" timestamps={cols.ts} series={load} format={count} {...common} />
         <TimeSeriesChart title="CPU (sum of instances, % of one core)" timestamps={cols.ts} series={cpu} format={formatPercent} {...common} />
@@ -86,10 +103,11 @@ export function PluginTimeline({
         ySplits={LANES.map((l) => l.y)}
         xRange={xRange}
         syncKey="plugin"
-        height={150}
+        height={140}
         emptyText="No events in the last 5 minutes."
         ariaLabel={`Events of the last 5 minutes on the same time axis: ${inWindow.length} event(s); the list below describes each.`}
         summaryTable={false}
+        legend={false}
       />
       <h3 className="subhead">What happened</h3>
       {eventsError && <ErrorNotice title="Could not load the events" error={eventsError} />}
