@@ -50,7 +50,7 @@ export class LogsPage {
 
   /** Every row's seq, as rendered, in DOM order. */
   async renderedSeqs(): Promise<number[]> {
-    return (await this.rows.evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset['seq'])))).sort((a, b) => a - b);
+    return (await this.rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))))).sort((a, b) => a - b);
   }
 
   /** The number shown in the state line ("1,234 entries" → 1234). */

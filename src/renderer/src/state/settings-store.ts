@@ -12,24 +12,38 @@ export interface SettingsState {
   loadError: ErrorInfo | null;
   /** Keys being saved. */
   saving: Partial<Record<SettingKey, true>>;
+  /** The value being saved (or waiting to be), per key: what the controls show until the answer. */
+  pending: Partial<Record<SettingKey, unknown>>;
   /** The last failed save, per key. */
   saveErrors: Partial<Record<SettingKey, ErrorInfo>>;
   /** The last key saved successfully, with a counter so a repeated save is announced again. */
   lastSaved: { key: SettingKey; n: number } | null;
 
   load(): Promise<void>;
+  /**
+   * Saves a value. While an earlier save of the same key is out, the newest value waits and is
+   * saved after it (so quick toggles are neither lost nor sent out of order).
+   */
   save(key: SettingKey, value: unknown): Promise<boolean>;
   dismissError(key: SettingKey): void;
 }
 
 export type SettingsStore = StoreApi<SettingsState> & { start(): () => void };
 
+/** The value a control shows: the one being saved, else the effective one. */
+export function shownValue(state: Pick<SettingsState, 'pending'>, setting: SettingView): unknown {
+  return Object.prototype.hasOwnProperty.call(state.pending, setting.key) ? state.pending[setting.key] : setting.value;
+}
+
 export function createSettingsStore(client: ConductorClient): SettingsStore {
   let saveCount = 0;
+  /** The newest value asked for while a save of the key was out. */
+  const waiting = new Map<SettingKey, unknown>();
   const store = createStore<SettingsState>()((set, get) => ({
     view: null,
     loadError: null,
     saving: {},
+    pending: {},
     saveErrors: {},
     lastSaved: null,
 
@@ -40,15 +54,25 @@ export function createSettingsStore(client: ConductorClient): SettingsStore {
     },
 
     async save(key, value) {
-      if (get().saving[key]) return false;
-      set((s) => ({ saving: { ...s.saving, [key]: true }, saveErrors: omit(s.saveErrors, key) }));
+      set((s) => ({ pending: { ...s.pending, [key]: value }, saveErrors: omit(s.saveErrors, key) }));
+      if (get().saving[key]) {
+        waiting.set(key, value);
+        return true;
+      }
+      set((s) => ({ saving: { ...s.saving, [key]: true } }));
       const result = await client.invoke('settings:set', { key, value });
+      const next = waiting.get(key);
+      waiting.delete(key);
       set((s) => ({ saving: omit(s.saving, key) }));
       if (!result.ok) {
-        set((s) => ({ saveErrors: { ...s.saveErrors, [key]: result.error } }));
+        set((s) => ({ pending: omit(s.pending, key), saveErrors: { ...s.saveErrors, [key]: result.error } }));
         return false;
       }
-      set({ view: result.value, lastSaved: { key, n: ++saveCount } });
+      if (next !== undefined) {
+        set({ view: result.value });
+        return get().save(key, next);
+      }
+      set((s) => ({ view: result.value, pending: omit(s.pending, key), lastSaved: { key, n: ++saveCount } }));
       return true;
     },
 
