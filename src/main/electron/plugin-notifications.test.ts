@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusSnapshot } from '../../shared/domain';
 import { noticesToShow, pluginNotices, StatusNotifier } from './plugin-notifications';
-import { instance, plugin, snapshot } from './status-fixtures';
+import { instance, plugin, snapshot } from './status-fixtures.test-helper';
 
 const ON = { notifications: true, mutedPlugins: [] };
 

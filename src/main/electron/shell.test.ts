@@ -1,6 +1,6 @@
 /**
  * The shell's wiring, with a real conductor (real SQLite in a temp data dir) and Electron replaced
- * by `fake-electron.ts` (the binary cannot run here): what the shell asks of Electron when the user
+ * by `fake-electron.test-helper.ts` (the binary cannot run here): what the shell asks of Electron when the user
  * or the OS acts. The decisions themselves are tested beside their pure modules.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,13 +12,13 @@ import { IPC_INVOKE_CHANNEL } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import type { CliOptions } from '../conductor/cli';
 import { appPaths, type AppPaths } from './app-paths';
-import * as fake from './fake-electron';
+import * as fake from './fake-electron.test-helper';
 import { runElectronShell } from './shell';
 import { trayIconPng } from './tray-icon';
 import { windowWebPreferences } from './window-options';
 import { TRAY_NOTICE } from './window-visibility';
 
-vi.mock('electron', () => import('./fake-electron'));
+vi.mock('electron', () => import('./fake-electron.test-helper'));
 
 let root: string;
 let paths: AppPaths;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instance, plugin, snapshot } from './status-fixtures';
+import { instance, plugin, snapshot } from './status-fixtures.test-helper';
 import { latestScaling, pluginDetailHash, pluginsNeedingAttention, TRAY_TOOLTIP_MAX, trayMenuModel, trayTooltip } from './tray-menu';
 
 const healthy = snapshot('ready', [plugin('echo'), plugin('counter')]);
