@@ -43,6 +43,17 @@ describe('headless CLI (real child process)', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
+  it('new-plugin scaffolds a folder and says what to do next; an existing folder exits 1', async () => {
+    const r = await runHeadless(['new-plugin', 'cli-bot', '--dir', dataDir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Created ${join(dataDir, 'cli-bot')}`);
+    expect(r.stdout).toContain('node --test');
+    expect(existsSync(join(dataDir, 'cli-bot', 'plugin.json'))).toBe(true);
+    const again = await runHeadless(['new-plugin', 'cli-bot', '--dir', dataDir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+  });
+
   it('a bad flag prints usage and exits 2', async () => {
     const r = await runHeadless(['--bogus']);
     expect(r.code).toBe(2);

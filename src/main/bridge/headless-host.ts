@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { hasPython, scaffoldPlugin } from '../plugins/scaffold';
 import { EXIT, parseCli } from '../conductor/cli';
 import { Conductor, type ConductorOptions } from '../conductor/conductor';
 import { dataDirLayout } from '../conductor/data-dir';
@@ -38,6 +40,20 @@ export async function runHeadless(opts: HeadlessHostOptions): Promise<void> {
     errOut(`conductor: ${parsed.message}`);
     errOut(parsed.usage);
     return exit(EXIT.USAGE);
+  }
+  if (parsed.kind === 'new-plugin') {
+    try {
+      const { name, runtime, dir } = parsed.options;
+      const python = runtime === 'command' && hasPython();
+      const result = scaffoldPlugin({ name, runtime, parentDir: dir ?? process.cwd(), python });
+      out(`Created ${result.dir}: ${result.files.join(', ')}`);
+      out(`Next: cd ${result.dir} && node --test   (its own test), then add ${dirname(result.dir)} to "plugins.dirs" in your config,`);
+      out(`or install it from the Plugins page / POST /api/v1/commands/plugins:install {"path": "${result.dir}"}. README.md in the folder has the steps.`);
+      return exit(EXIT.OK);
+    } catch (error) {
+      errOut(`conductor new-plugin: ${messageOf(error)}`);
+      return exit(EXIT.STARTUP_FAILED);
+    }
   }
 
   const conductorOptions: ConductorOptions = {

@@ -41,4 +41,23 @@ describe('parseCli', () => {
   it('shapes flags as the top config layer', () => {
     expect(flagsAsConfigLayer({ dryRun: false, hidden: false, port: 8080, logLevel: 'warn' })).toEqual({ logLevel: 'warn', server: { port: 8080 } });
   });
+
+  it('new-plugin: a name, a runtime and a folder; clear errors otherwise (headless only)', () => {
+    expect(parseCli(['new-plugin', 'my-bot'], 'headless')).toEqual({ kind: 'new-plugin', options: { name: 'my-bot', runtime: 'node' } });
+    expect(parseCli(['new-plugin', '--runtime=command', 'py-bot', '--dir', '/tmp/x'], 'headless')).toEqual({ kind: 'new-plugin', options: { name: 'py-bot', runtime: 'command', dir: '/tmp/x' } });
+    const msg = (argv: string[]) => {
+      const r = parseCli(argv, 'headless');
+      return r.kind === 'usage-error' ? r.message : r.kind;
+    };
+    expect(msg(['new-plugin'])).toContain('give the plugin a name');
+    expect(msg(['new-plugin', 'My Bot'])).toContain('kebab-case');
+    expect(msg(['new-plugin', 'x', '--runtime', 'ruby'])).toContain('expected node or command');
+    expect(msg(['new-plugin', 'x', '--force'])).toContain('unknown option: --force');
+    expect(msg(['new-plugin', 'x', 'y'])).toContain('unexpected argument: y');
+    expect(parseCli(['new-plugin', 'x'], 'electron').kind).toBe('usage-error');
+  });
+
+  it('--watch-plugins', () => {
+    expect(parseCli(['--watch-plugins'], 'headless')).toEqual({ kind: 'run', options: { dryRun: false, hidden: false, watchPlugins: true } });
+  });
 });

@@ -16,6 +16,7 @@ import type { Logger } from '../logging/logger';
 import { summarize, type PluginRoot } from '../plugins/discovery';
 import { PluginDiscoveryService } from '../plugins/plugin-discovery-service';
 import { PluginManager } from '../plugins/plugin-manager';
+import { PluginWatcher } from '../plugins/plugin-watcher';
 import { PrometheusExporter } from '../router/prometheus-exporter';
 import { Router } from '../router/router';
 import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '../scaler/resource-monitor';
@@ -406,9 +407,23 @@ export class Conductor {
         // The scaler acts on the manager once plugins load; detached when the step stops.
         const manager = this.manager;
         const attached = this.scaler?.attach(manager);
+        const watcher = this.options.cli.watchPlugins
+          ? new PluginWatcher(
+              {
+                folders: () => manager.summaries().filter((p) => p.state !== 'invalid').map((p) => ({ name: p.name, dir: p.dir })),
+                restart: (name) => (manager.summaries().find((p) => p.name === name)?.enabled ? manager.restart(name) : Promise.resolve()),
+              },
+              this.clock,
+              this.logger.child('watch'),
+            )
+          : null;
         return {
-          start: () => manager.start(),
+          start: async () => {
+            await manager.start();
+            await watcher?.start();
+          },
           stop: async (opts) => {
+            await watcher?.stop();
             attached?.dispose();
             await manager.stop(opts);
           },

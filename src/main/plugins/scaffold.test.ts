@@ -18,7 +18,7 @@ describe('scaffoldPlugin', () => {
     expect(out).toMatch(/# fail 0/);
   });
 
-  it.each([true, false])('writes a command plugin (python: %s) whose own test passes', (python, ctx) => {
+  it.for([true, false])('writes a command plugin (python: %s) whose own test passes', (python, ctx) => {
     if (python && !hasPython()) ctx.skip('python3 is not installed here');
     const { dir } = scaffoldPlugin({ name: python ? 'py-bot' : 'node-bot', runtime: 'command', parentDir: parent, python });
     const out = execFileSync(process.execPath, ['--test'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
