@@ -12,7 +12,7 @@ export function EmptyPlugins({ dataDir, canInstall = false }: { dataDir: string;
       <p className="empty-state__title">No plugins yet</p>
       <p>
         A plugin is a folder with a <code>plugin.json</code> manifest and an ES module entry.{' '}
-        {canInstall ? 'Install one from its folder with the form above, or drop' : 'To add one, install it from the Plugins page, or drop'} its
+        {canInstall ? 'Install one from its folder with the form below, or drop' : 'To add one, install it from the Plugins page, or drop'} its
         folder into <code>{joinPath(dataDir, 'plugins')}</code> (or a folder listed in the config&rsquo;s <code>plugins.dirs</code>) and start
         Conductor again.
       </p>
@@ -28,7 +28,11 @@ function NameCell({ p, showDescription }: { p: PluginSummary; showDescription: b
       </a>
       <span className="muted mono plugin-version">{p.version}</span>
       {p.required && <span className="tag">required</span>}
-      {showDescription && p.description && <span className="plugin-desc">{p.description}</span>}
+      {showDescription && p.description && (
+        <span className="plugin-desc" title={p.description}>
+          {p.description}
+        </span>
+      )}
     </th>
   );
 }

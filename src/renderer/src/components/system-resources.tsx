@@ -50,6 +50,7 @@ export function SystemResources({ system, samples }: { system: Resources | null;
           timestamps={cols.ts}
           series={memSeries}
           format={formatBytes}
+          yMinTop={1024 * 1024 * 1024}
           syncKey="overview"
           height={130}
         />

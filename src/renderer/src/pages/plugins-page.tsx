@@ -29,10 +29,10 @@ export function PluginsPage() {
       <div className="span-12">
         <ActionStatus />
       </div>
+      <PluginsTable plugins={status.plugins} dataDir={status.dataDir} variant="full" title="Installed plugins" />
       <Section title="Install a plugin" className="span-12">
         <InstallForm />
       </Section>
-      <PluginsTable plugins={status.plugins} dataDir={status.dataDir} variant="full" title="Installed plugins" />
     </div>
   );
 }

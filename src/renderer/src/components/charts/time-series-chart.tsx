@@ -44,6 +44,8 @@ export interface TimeSeriesChartProps {
   format: (value: number) => string;
   /** Fixed y range, e.g. [0, 100] for percentages; otherwise from 0 to the data's max. */
   yRange?: [number, number];
+  /** The automatic y range reaches at least this high (e.g. 1 MiB for memory: no "1 B" ticks). */
+  yMinTop?: number;
   /** Fixed x range, ms (several charts on one time axis). */
   xRange?: [number, number];
   markers?: ChartMarker[];
@@ -132,6 +134,7 @@ export function TimeSeriesChart({
   series,
   format,
   yRange,
+  yMinTop = 1,
   xRange,
   markers,
   height = 150,
@@ -156,6 +159,8 @@ export function TimeSeriesChart({
   xRangeRef.current = xRange;
   const yRangeRef = useRef(yRange);
   yRangeRef.current = yRange;
+  const yMinTopRef = useRef(yMinTop);
+  yMinTopRef.current = yMinTop;
   const markersRef = useRef<ChartMarker[]>(markers ?? []);
   markersRef.current = markers ?? [];
   const themeRef = useRef<Theme | null>(null);
@@ -204,8 +209,8 @@ export function TimeSeriesChart({
           range: (_u, _min, max) => {
             const r = yRangeRef.current;
             if (r) return r;
-            const top = Number.isFinite(max) && max > 0 ? max * 1.15 : 1;
-            return [0, top];
+            const top = Number.isFinite(max) && max > 0 ? max * 1.15 : 0;
+            return [0, Math.max(top, yMinTopRef.current)];
           },
         },
       },

@@ -129,11 +129,6 @@ export function LogList(props: LogListProps) {
         onScroll={onScroll}
         onKeyDown={onKeyDown}
       >
-        {loadingOlder && (
-          <div className="log-older" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading older entries…
-          </div>
-        )}
         <div className="log-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const entry = entries[item.index]!;
@@ -152,6 +147,12 @@ export function LogList(props: LogListProps) {
           })}
         </div>
       </div>
+      {/* Drawn over the list, so it does not move the rows while it shows. */}
+      {loadingOlder && (
+        <div className="log-older" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading older entries…
+        </div>
+      )}
       <p id="log-list-help" className="logs-sr-only">
         Up and down arrows select an entry; its full text is shown below the list. Escape clears the selection.
       </p>

@@ -28,6 +28,7 @@ export function timeAxis(sampleTs: readonly number[], eventTs: readonly number[]
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const perSecond = (v: number) => `${formatRate(v)}/s`;
+const MIB = 1024 * 1024;
 const count = (v: number) => formatCount(Math.round(v * 10) / 10);
 const laneName = (v: number) => LANE_BY_Y.get(v)?.title ?? '';
 
@@ -90,9 +91,9 @@ export function PluginTimeline({
     <Section title="Activity" className="span-12" aside={<span className="muted">up to 5 minutes · dashed lines mark breaker, restart and scaling events</span>}>
       <div className="charts charts--stack">
         <TimeSeriesChart title="Request and error rate" timestamps={cols.ts} series={rate} format={perSecond} {...common} />
-        <TimeSeriesChart title="In flight and instances" timestamps={cols.ts} series={load} format={count} {...common} />
+        <TimeSeriesChart title="In flight and instances" timestamps={cols.ts} series={load} format={count} yMinTop={2} {...common} />
         <TimeSeriesChart title="CPU (sum of instances, % of one core)" timestamps={cols.ts} series={cpu} format={formatPercent} {...common} />
-        <TimeSeriesChart title="Memory (RSS, sum of instances)" timestamps={cols.ts} series={rss} format={formatBytes} {...common} />
+        <TimeSeriesChart title="Memory (RSS, sum of instances)" timestamps={cols.ts} series={rss} format={formatBytes} yMinTop={MIB} {...common} />
       </div>
       <TimeSeriesChart
         title="Events"

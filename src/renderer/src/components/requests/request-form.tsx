@@ -4,6 +4,8 @@ import type { TargetOptions, TimeoutCheck } from '../../state/requests-form';
 
 export interface RequestFormProps {
   options: TargetOptions;
+  /** False until the first status arrives (the targets are not known yet). */
+  loaded: boolean;
   targetKey: string;
   payloadText: string;
   timeoutText: string;
@@ -38,7 +40,7 @@ function ProblemPointer({ text, line, column }: { text: string; line: number; co
 }
 
 export function RequestForm(props: RequestFormProps) {
-  const { options, targetKey, payloadText, timeoutText, idempotent, json, timeout, sending, canSend, blockedReason } = props;
+  const { options, loaded, targetKey, payloadText, timeoutText, idempotent, json, timeout, sending, canSend, blockedReason } = props;
   const id = useId();
   const onKeyDown = (ev: KeyboardEvent<HTMLTextAreaElement>) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
@@ -46,7 +48,7 @@ export function RequestForm(props: RequestFormProps) {
       if (canSend) props.onSend();
     }
   };
-  const noTargets = options.capabilities.length === 0 && options.plugins.length === 0;
+  const noTargets = loaded && options.capabilities.length === 0 && options.plugins.length === 0;
 
   return (
     <section className="card req-form" aria-labelledby={`${id}-title`}>
@@ -63,7 +65,8 @@ export function RequestForm(props: RequestFormProps) {
         <div className="req-row">
           <div className="req-field req-field--grow">
             <label htmlFor={`${id}-target`}>Target</label>
-            <select id={`${id}-target`} value={targetKey} onChange={(ev) => props.onTarget(ev.target.value)} disabled={noTargets}>
+            <select id={`${id}-target`} value={targetKey} onChange={(ev) => props.onTarget(ev.target.value)} disabled={!loaded || noTargets}>
+              {!loaded && <option value="">Loading plugins…</option>}
               {noTargets && <option value="">No plugins installed</option>}
               {options.capabilities.length > 0 && (
                 <optgroup label="Capabilities (routed to any plugin that provides it)">
