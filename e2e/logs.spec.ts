@@ -150,6 +150,10 @@ test.describe('Logs page with 100k lines in the store', () => {
     const firstCount = await logs.shownCount();
     await logs.scrollListTo('top');
     await expect.poll(() => logs.shownCount()).toBeGreaterThan(firstCount);
+    // The view stays on the rows it showed while a page of 1000 older ones comes in above: the
+    // top row on screen is then about the 1001st, not the first.
+    await expect.poll(() => logs.topVisiblePosition()).toBeGreaterThanOrEqual(990);
+    expect(await logs.topVisiblePosition()).toBeLessThanOrEqual(1010);
     await expect(logs.jumpToLatest).toBeVisible();
     await expect(logs.mode).toContainText('Scrolled up');
     expect(await logs.rows.count()).toBeLessThanOrEqual(300);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expect, test } from './headless-conductor';
+import { LogsPage } from './pages/logs-page';
 import { RequestsPage } from './pages/requests-page';
 
 test.describe('Requests console against the headless conductor', () => {
@@ -52,6 +53,19 @@ test.describe('Requests console against the headless conductor', () => {
     await expect(console_.historyItems).toHaveCount(2);
     await expect(console_.historyItems.first()).toContainText('E_PLUGIN_ERROR');
     await expect(console_.historyItems.first()).toContainText('timeout 5,000 ms · idempotent');
+
+    // The link opens the Logs page filtered to the plugin; coming back keeps the history.
+    await console_.result.getByRole('link', { name: 'Open the plugin’s logs' }).click();
+    const logs = new LogsPage(page);
+    await expect(logs.plugin).toHaveValue('flaky');
+    await logs.settled();
+    await expect(logs.rows.filter({ hasText: 'flaky: ready' }).first()).toBeVisible();
+    await page.goBack();
+    await expect(console_.historyItems).toHaveCount(2);
+    await expect(console_.result).toContainText('E_PLUGIN_ERROR');
+    await console_.chooseTarget('plugin', 'flaky');
+    await console_.payload.fill('{"fail": true}');
+    await console_.timeout.fill('5000');
 
     // A bad timeout blocks sending too.
     await console_.timeout.fill('soon');

@@ -59,6 +59,15 @@ export class LogsPage {
     return Number(text.replace(/[^\d]/g, ''));
   }
 
+  /** The 1-based position (aria-posinset) of the row at the top edge of the list's viewport. */
+  async topVisiblePosition(): Promise<number> {
+    return this.list.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const row = el.ownerDocument.elementFromPoint(box.left + box.width / 2, box.top + 4)?.closest('[role="listitem"]');
+      return Number(row?.getAttribute('aria-posinset') ?? 0);
+    });
+  }
+
   async scrollListTo(position: 'top' | 'bottom'): Promise<void> {
     await this.list.evaluate((el, where) => {
       el.scrollTop = where === 'top' ? 0 : el.scrollHeight;

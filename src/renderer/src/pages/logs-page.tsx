@@ -59,7 +59,6 @@ export function LogsPage() {
   );
 
   // The count when the window was last replaced: announced once, not on every live entry.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const settledCount = useMemo(() => s.entries.length, [s.resetVersion]);
   const filtered = s.filter.level !== undefined || s.filter.plugin !== undefined || (s.filter.text ?? '') !== '';
   const busy = s.phase === 'loading' || s.phase === 'filtering';

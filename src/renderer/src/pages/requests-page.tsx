@@ -74,6 +74,7 @@ export function RequestsPage() {
       <div className="span-7 req-col">
         <RequestForm
           options={options}
+          loaded={plugins !== undefined}
           targetKey={key}
           payloadText={payloadText}
           timeoutText={timeoutText}
