@@ -54,6 +54,8 @@ test.describe('Requests console against the headless conductor', () => {
     await expect(console_.historyItems.first()).toContainText('E_PLUGIN_ERROR');
     await expect(console_.historyItems.first()).toContainText('timeout 5,000 ms · idempotent');
 
+    await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'requests-error.png'), fullPage: true });
+
     // The link opens the Logs page filtered to the plugin; coming back keeps the history.
     await console_.result.getByRole('link', { name: 'Open the plugin’s logs' }).click();
     const logs = new LogsPage(page);
@@ -78,6 +80,7 @@ test.describe('Requests console against the headless conductor', () => {
     await expect(console_.historyItems).toHaveCount(3);
     await expect(console_.historyItems.first()).toContainText('capability text.echo');
     await expect(console_.result.getByLabel('Result value')).toContainText('"hi"');
+    await expect(console_.target).toHaveValue('capability:text.echo');
 
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'requests.png'), fullPage: true });

@@ -101,7 +101,11 @@ export function RequestsPage() {
         <RequestHistoryList
           entries={history}
           disabled={sending || !connected}
-          onResend={(entry) => void send(entry)}
+          onResend={(entry) => {
+            // The form shows what was sent again.
+            edit(entry);
+            void send(entry);
+          }}
           onEdit={edit}
           onClear={() => requestsHistory.getState().clear()}
         />
