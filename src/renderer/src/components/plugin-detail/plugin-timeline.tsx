@@ -143,7 +143,7 @@ function EventList({ events, loading }: { events: DescribedEvent[]; loading: boo
               <td className="mono nowrap">
                 <time dateTime={new Date(e.ts).toISOString()}>{TIME.format(e.ts)}</time>
               </td>
-              <td>
+              <td className="nowrap">
                 <span className={`lane-dot lane-dot--${e.lane}`} aria-hidden="true" />
                 <StateBadge state={e.tone === 'busy' ? 'running' : e.tone === 'bad' ? 'failed' : e.tone === 'warn' ? 'degraded' : e.tone === 'ok' ? 'ready' : 'pending'} label={LANES.find((l) => l.lane === e.lane)!.title} />
               </td>
