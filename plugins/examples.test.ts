@@ -12,6 +12,8 @@ import { discoverPlugins, readPlugin } from '../src/main/plugins/discovery';
 
 const PLUGINS_DIR = fileURLToPath(new URL('.', import.meta.url));
 const EXAMPLES = ['counter', 'echo', 'fanout', 'flaky', 'primes', 'slow'];
+/** Command plugins (any executable): checked by their own integration test. */
+const COMMAND_EXAMPLES = ['py-greeter'];
 
 interface ExamplePlugin {
   activate(ctx: unknown): unknown;
@@ -34,7 +36,7 @@ function fakeLog(): { lines: string[]; info(m: string): void; warn(m: string): v
 
 describe('example plugins', () => {
   it('are all discovered, valid, optional, documented, in dependency order', () => {
-    expect(readdirSync(PLUGINS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()).toEqual(EXAMPLES);
+    expect(readdirSync(PLUGINS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()).toEqual([...EXAMPLES, ...COMMAND_EXAMPLES].sort());
     const result = discoverPlugins([{ dir: PLUGINS_DIR, origin: 'bundled' }]);
     expect(result.problems).toEqual([]);
     expect(result.plugins.every((p) => p.valid)).toBe(true);
@@ -43,7 +45,8 @@ describe('example plugins', () => {
     for (const { manifest } of result.plugins) {
       expect(manifest!.required).toBe(false);
       expect(manifest!.description.length).toBeGreaterThan(40);
-      expect(manifest!.entry).toBe('index.mjs');
+      if (manifest!.runtime === 'node') expect(manifest!.entry).toBe('index.mjs');
+      else expect(COMMAND_EXAMPLES).toContain(manifest!.name);
     }
     const byName = new Map(result.plugins.map((p) => [p.manifest!.name, p.manifest!]));
     expect(byName.get('echo')!.instances).toMatchObject({ min: 1, max: 4 });

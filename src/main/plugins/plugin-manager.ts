@@ -26,6 +26,7 @@ import { PluginHealth, type PluginHealthTuning, type RecycleCause } from './plug
 import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSlot } from './plugin-slot';
 import { InstanceUsage } from './instance-usage';
+import { CommandInstance } from './command/command-instance';
 import { checkEnvUpdate, envViews, redact, resolvePluginEnv, writeEnv } from './plugin-env';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProcessSampler } from '../scaler/process-sampler';
@@ -540,7 +541,16 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private async startOne(slot: PluginSlot, env: Record<string, string>): Promise<ManagedInstance> {
     const m = slot.manifest;
     const id = `${slot.name}#${slot.nextInstanceNo++}`;
-    const instance = createInstance({
+    const instance: ManagedInstance = m.runtime === 'command' ? new CommandInstance({
+      id,
+      plugin: slot.name,
+      dir: slot.plugin.dir,
+      command: m.command!,
+      env,
+      host: this.host,
+      clock: this.options.clock,
+      startTimeoutMs: m.probes.startup.maxMs,
+    }) : createInstance({
       id,
       plugin: slot.name,
       dir: slot.plugin.dir,
