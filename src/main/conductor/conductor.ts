@@ -388,6 +388,7 @@ export class Conductor {
           record: (kind, source, data) => this.record(kind, source, data),
           onChange: () => this.markStatusDirty(),
           envSource: process.env,
+          logLevel: () => this.config.logLevel,
           secrets: this.options.secretCipher ? this.store!.encryptedSecrets(this.options.secretCipher) : new FileSecretStore(join(this.dataDir, 'secrets.json')),
           onCallResult: (plugin, _ok, latencyMs) => this.prometheus.observe(plugin, latencyMs),
           maxLogFileBytes: this.config.logs.maxFileBytes,

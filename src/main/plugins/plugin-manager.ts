@@ -26,6 +26,8 @@ import { PluginHealth, type PluginHealthTuning, type RecycleCause } from './plug
 import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSlot } from './plugin-slot';
 import { InstanceUsage } from './instance-usage';
+import { isAtLeast } from '../logging/log-bus';
+import type { LogLevel } from '../../shared/domain';
 import { CommandInstance } from './command/command-instance';
 import { checkEnvUpdate, envViews, redact, resolvePluginEnv, writeEnv } from './plugin-env';
 import type { SecretStore } from '../secrets/secret-store';
@@ -47,6 +49,8 @@ export interface PluginManagerOptions {
   onChange(): void;
   /** The conductor's own environment: declared env values not set in Conductor come from here. */
   envSource?: Record<string, string | undefined>;
+  /** The conductor's log level: plugin entries below it are dropped (like the conductor's own). Default: all kept. */
+  logLevel?: () => LogLevel;
   /** Env values and secrets set in Conductor (win over `envSource`); none: only `envSource`. */
   secrets?: SecretStore | null;
   /** The built child-side runtime; default: next to the bundle. */
@@ -836,6 +840,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
 
   private readonly host: InstanceHost = {
     log: (entry: InstanceLogEntry) => {
+      if (this.options.logLevel && !isAtLeast(entry.level, this.options.logLevel())) return;
       const secrets = this.slots.get(entry.plugin)?.secretValues;
       const message = secrets && secrets.length > 0 ? redact(entry.message, secrets) : entry.message;
       this.options.logBus.append({ ts: entry.ts, level: entry.level, source: `plugin:${entry.plugin}`, message, plugin: entry.plugin, instance: entry.instance });
