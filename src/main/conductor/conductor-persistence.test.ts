@@ -28,7 +28,7 @@ describe('conductor persistence and live figures', () => {
     const tray = before.settings.find((s) => s.key === 'ui.closeToTray')!;
     expect(tray).toMatchObject({ value: true, source: 'default', editable: true, electronOnly: true });
     expect(before.settings.find((s) => s.key === 'ui.startHidden')).toMatchObject({ value: true, source: 'file', editable: false });
-    expect(before.settings.find((s) => s.key === 'logLevel')).toMatchObject({ value: 'warn', source: 'flag', editable: false });
+    expect(before.settings.find((s) => s.key === 'logLevel')).toMatchObject({ value: 'info', source: 'flag', editable: false });
     expect(before.runtime).toMatchObject({ host: 'headless', dataDir: box.dataDir, configFile: box.configPath });
     expect(before.runtime.databasePath).toMatch(/\.(db|sqlite3?)$/);
 

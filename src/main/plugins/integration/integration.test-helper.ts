@@ -226,7 +226,7 @@ export class Sandbox {
   /** Starts a Conductor on this sandbox's data dir and config; `extra` adds options (test hooks). */
   async start(extra: Partial<ConductorOptions> = {}): Promise<Harness> {
     const conductor = new Conductor({
-      cli: { dataDir: this.dataDir, config: this.configPath, dryRun: false, hidden: false, logLevel: 'warn' },
+      cli: { dataDir: this.dataDir, config: this.configPath, dryRun: false, hidden: false, logLevel: 'info' },
       host: 'headless',
       version: '0.0.0-test',
       bundledPluginsDir: null,

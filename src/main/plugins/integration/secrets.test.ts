@@ -13,7 +13,7 @@ const SECRET = 'tok-3f9a-very-secret-value';
 
 const BOT = `
 export default {
-  activate(ctx) { ctx.log.info('starting with token ' + ctx.env.API_TOKEN); console.log('stdout token ' + ctx.env.API_TOKEN); },
+  activate(ctx) { ctx.log.warn('starting with token ' + ctx.env.API_TOKEN); console.error('stdout token ' + ctx.env.API_TOKEN); },
   handle(payload, ctx) {
     return { hasToken: ctx.env.API_TOKEN === payload.expect, region: ctx.env.REGION ?? null, greeting: ctx.config.greeting };
   },
