@@ -11,7 +11,7 @@ import { formatChaos, runChaos } from './chaos-run';
 
 describe('chaos (real headless conductor, kill -9 of plugin instances under load)', () => {
   it('10 kills: only in-flight requests fail (typed), instances come back, clean exit, no orphans', async () => {
-    const report = await runChaos({ kills: 10, ratePerSec: 80, concurrency: 8, maxMs: 90_000, readyTimeoutMs: 20_000, seed: Date.now() % 100_000 });
+    const report = await runChaos({ kills: 10, ratePerSec: 80, concurrency: 8, maxMs: 90_000, readyTimeoutMs: 20_000, attributionMs: 5_000, seed: Date.now() % 100_000 });
     const text = formatChaos(report).join('\n');
     expect(report.violations, text).toEqual([]);
     expect(report.kills).toHaveLength(10);
