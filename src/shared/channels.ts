@@ -8,7 +8,7 @@ export const IPC_INVOKE_CHANNEL = 'conductor:invoke';
 export const IPC_EVENT_CHANNEL = 'conductor:event';
 
 /** Every event main publishes (payloads are typed in contract.ts). */
-export const EVENT_NAMES = ['status:changed', 'logs:appended', 'settings:changed'] as const;
+export const EVENT_NAMES = ['status:changed', 'logs:appended', 'settings:changed', 'requests:chunk'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export function isEventName(name: unknown): name is EventName {

@@ -71,6 +71,25 @@ export const commandArgs = {
   'settings:get': z.strictObject({}),
   /** Saves one setting (below flags and the config file in precedence); E_CONFLICT when pinned. */
   'settings:set': z.strictObject({ key: z.enum(SETTING_KEYS), value: z.unknown() }),
+  /**
+   * Sends one request and streams the answer: each chunk arrives as a `requests:chunk` event with
+   * this `streamId` (chosen by the caller); the result comes when the stream ends. A plugin that
+   * answers with one value sends one chunk.
+   */
+  'requests:stream': z
+    .strictObject({
+      capability: z.string().min(1).max(200).optional(),
+      plugin: pluginName.optional(),
+      payload: z.unknown(),
+      timeoutMs: z.number().int().min(1).max(600_000).optional(),
+      streamId: z.string().min(1).max(100),
+    })
+    .refine((v) => (v.capability === undefined) !== (v.plugin === undefined), {
+      message: 'give exactly one of capability or plugin',
+      path: ['capability'],
+    }),
+  /** Stops a stream started with `requests:stream` (the plugin sees its abort signal). */
+  'requests:cancel': z.strictObject({ streamId: z.string().min(1).max(100) }),
   /** Sends one request through the router, like `POST /api/v1/requests`. */
   'requests:send': z
     .strictObject({
@@ -111,6 +130,8 @@ export interface CommandResults {
   'plugins:install': { name: string; version: string; upgradedFrom?: string; plugin: PluginSummary };
   'plugins:uninstall': { name: string; removedState: boolean };
   'requests:send': { value: unknown; latencyMs: number };
+  'requests:stream': { chunks: number; latencyMs: number; firstChunkMs: number | null };
+  'requests:cancel': { cancelled: boolean };
   'metrics:history': MetricsHistory;
   'settings:get': SettingsView;
   'settings:set': SettingsView;
@@ -127,6 +148,8 @@ export interface EventPayloads {
   'status:changed': StatusSnapshot;
   'logs:appended': LogEntry[];
   'settings:changed': SettingsView;
+  /** One chunk of a `requests:stream` answer, for the caller that chose `streamId`. */
+  'requests:chunk': { streamId: string; index: number; chunk: unknown };
 }
 
 export { EVENT_NAMES, isEventName, type EventName } from './channels';

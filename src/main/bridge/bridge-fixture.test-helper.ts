@@ -76,6 +76,8 @@ export function makeDispatcher(log: Logger): CommandDispatcher {
     'plugins:install': notInFixture,
     'plugins:uninstall': notInFixture,
     'requests:send': (args) => ({ value: args.payload, latencyMs: 0 }),
+    'requests:stream': notInFixture,
+    'requests:cancel': notInFixture,
     'metrics:history': () => ({ system: [], requests: [] }),
     'settings:get': notInFixture,
     'settings:set': notInFixture,

@@ -86,7 +86,7 @@ export async function runHeadless(opts: HeadlessHostOptions): Promise<void> {
     events: conductor.events,
     log,
     maxBodyBytes: conductor.config.server.maxBodyBytes,
-    routes: apiRoutes(conductor.dispatcher, conductor.prometheus),
+    routes: apiRoutes(conductor.dispatcher, conductor.prometheus, (args, signal) => conductor.sendRequest(args, signal)),
   });
   try {
     await bridge.start();

@@ -321,7 +321,7 @@ export class HttpBridge implements Service {
     }
     const body = await ctx.readJson();
     if (!body.ok) return ctx.sendResult(body);
-    ctx.sendResult(await this.opts.dispatcher.dispatch(name, body.value, { binding: 'http' }));
+    ctx.sendResult(await this.opts.dispatcher.dispatch(name, body.value, { binding: 'http', signal: ctx.signal }));
   }
 
   private async status(ctx: RouteContext): Promise<void> {

@@ -10,6 +10,7 @@
  * `result` and `status:changed` frames are never dropped. A client whose buffer passes
  * `maxBufferedBytes` is not reading at all and is terminated.
  */
+import { setMaxListeners } from 'node:events';
 import { tooDeep } from '../../shared/json-depth';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -21,7 +22,7 @@ import {
   type EventName,
   type WsServerMessage,
 } from '../../shared/contract';
-import { err, type ErrorCode } from '../../shared/result';
+import { ConductorError, err, type ErrorCode } from '../../shared/result';
 import { formatIssues } from '../../shared/validation';
 import type { Disposable } from '../common/disposable';
 import type { CommandDispatcher, EventHub } from '../conductor/command-dispatcher';
@@ -161,14 +162,21 @@ interface ClientHooks {
 class WsClient {
   readonly closed: Promise<void>;
   private inFlight = 0;
+  /** Aborted when the connection closes: its requests and streams are cancelled in the plugins. */
+  private readonly gone = new AbortController();
 
   constructor(
     readonly ws: WebSocket,
     private readonly opts: WsBindingOptions,
     private readonly hooks: ClientHooks,
   ) {
+    // One listener per command in flight on this connection.
+    setMaxListeners(opts.maxInFlightPerClient + 16, this.gone.signal);
     this.closed = new Promise((resolve) => {
-      ws.once('close', () => resolve());
+      ws.once('close', () => {
+        this.gone.abort(new ConductorError('E_TIMEOUT', 'the WebSocket closed'));
+        resolve();
+      });
     });
     // Errors (e.g. a frame over maxPayload, which closes with 1009) end in 'close'; log only.
     ws.on('error', (error) => opts.log.debug(`WebSocket client error: ${error.message}`));
@@ -231,7 +239,7 @@ class WsClient {
     }
     this.inFlight += 1;
     try {
-      const result = await this.opts.dispatcher.dispatch(command, args, { binding: 'ws' });
+      const result = await this.opts.dispatcher.dispatch(command, args, { binding: 'ws', signal: this.gone.signal });
       this.send({ type: 'result', id, result });
     } catch (error) {
       // The dispatcher turns handler errors into envelopes; this is a bug of ours.

@@ -13,6 +13,8 @@ import { Emitter } from '../common/emitter';
 /** Which binding a call came through; handlers may log it, never branch on it. */
 export interface CallerInfo {
   binding: 'ipc' | 'ws' | 'http' | 'internal';
+  /** Aborted when the caller goes away (HTTP client closed, WebSocket closed): its work is cancelled. */
+  signal?: AbortSignal;
 }
 
 export type CommandHandlers = {
@@ -36,24 +38,29 @@ export class CommandDispatcher {
     private readonly log: DispatcherLog,
   ) {}
 
+  /** Validates a command's arguments: the parsed args (defaults filled), or E_BAD_REQUEST naming the field. */
+  parse<C extends CommandName>(command: C, args: unknown): Result<ParsedArgs<C>> {
+    const parsed = commandArgs[command].safeParse(args === undefined ? {} : args, { reportInput: true });
+    if (parsed.success) return ok(parsed.data as ParsedArgs<C>);
+    const issues = issuesOf(parsed.error);
+    const first = issues[0]!;
+    return err('E_BAD_REQUEST', `${command}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
+      field: first.field,
+      issues,
+    });
+  }
+
   async dispatch(command: unknown, args: unknown, caller: CallerInfo): Promise<Result<unknown>> {
     if (!isCommandName(command)) {
       return err('E_NOT_FOUND', `no such command: ${typeof command === 'string' ? command : typeof command}`, {
         field: 'command',
       });
     }
-    const parsed = commandArgs[command].safeParse(args === undefined ? {} : args, { reportInput: true });
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      const first = issues[0]!;
-      return err('E_BAD_REQUEST', `${command}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, {
-        field: first.field,
-        issues,
-      });
-    }
+    const parsed = this.parse(command, args);
+    if (!parsed.ok) return parsed;
     try {
       const handler = this.handlers[command] as (a: unknown, c: CallerInfo) => unknown;
-      return ok(await handler(parsed.data, caller));
+      return ok(await handler(parsed.value, caller));
     } catch (error) {
       if (error instanceof ConductorError) return { ok: false, error: error.toInfo() };
       this.log.error(`command ${command} failed`, error);

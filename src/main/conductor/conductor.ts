@@ -16,6 +16,8 @@ import type { Logger } from '../logging/logger';
 import { summarize, type PluginRoot } from '../plugins/discovery';
 import { PluginDiscoveryService } from '../plugins/plugin-discovery-service';
 import { PluginManager } from '../plugins/plugin-manager';
+import { ChunkStream } from '../plugins/chunk-stream';
+import type { ParsedArgs } from '../../shared/contract';
 import { PluginWatcher } from '../plugins/plugin-watcher';
 import { PrometheusExporter } from '../router/prometheus-exporter';
 import { Router } from '../router/router';
@@ -130,6 +132,8 @@ export class Conductor {
   /** The flag and file layers of the config, kept to tell a pinned setting from a saveable one. */
   private layers: { flags: Record<string, unknown>; file: Record<string, unknown> } = { flags: {}, file: {} };
   private lastPruneAt = Number.NEGATIVE_INFINITY;
+  /** Streams started with `requests:stream`, by the caller's id, for `requests:cancel`. */
+  private readonly streams = new Map<string, AbortController>();
 
   constructor(private readonly options: ConductorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -696,19 +700,67 @@ export class Conductor {
       'plugins:setEnv': (args) => this.requireManager().setEnv(args.name, args.values),
       'plugins:install': (args) => this.requireManager().install(args.path),
       'plugins:uninstall': (args) => this.requireManager().uninstall(args.name, args.removeState),
-      'requests:send': async (args) => {
-        if (!this.router) throw new ConductorError('E_CONFLICT', 'the router is not running');
+      'requests:send': async (args, caller) => {
         const t0 = performance.now();
-        const value = await this.router.request({
-          ...(args.capability !== undefined ? { capability: args.capability } : {}),
-          ...(args.plugin !== undefined ? { plugin: args.plugin } : {}),
-          payload: args.payload,
-          idempotent: args.idempotent,
-          ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
-        });
+        let value = await this.sendRequest(args, caller.signal);
+        // A streamed answer, asked for as one value: its chunks as an array (bounded).
+        if (ChunkStream.is(value)) value = await value.collect();
         return { value, latencyMs: Math.round((performance.now() - t0) * 1000) / 1000 };
       },
+      'requests:stream': async (args, caller) => {
+        if (this.streams.has(args.streamId)) throw new ConductorError('E_CONFLICT', `a stream "${args.streamId}" is already running`, { field: 'streamId' });
+        const controller = new AbortController();
+        const onGone = () => controller.abort(new ConductorError('E_TIMEOUT', 'the caller went away'));
+        caller.signal?.addEventListener('abort', onGone, { once: true });
+        this.streams.set(args.streamId, controller);
+        const t0 = performance.now();
+        let index = 0;
+        let firstChunkMs: number | null = null;
+        const emit = (chunk: unknown) => {
+          if (firstChunkMs === null) firstChunkMs = Math.round((performance.now() - t0) * 1000) / 1000;
+          this.events.emit('requests:chunk', { streamId: args.streamId, index: index++, chunk });
+        };
+        try {
+          const { streamId: _id, ...request } = args;
+          const value = await this.sendRequest({ ...request, idempotent: false }, controller.signal);
+          if (ChunkStream.is(value)) {
+            const cancel = () => value.cancel(controller.signal.reason instanceof ConductorError ? controller.signal.reason : undefined);
+            controller.signal.addEventListener('abort', cancel, { once: true });
+            try {
+              for await (const chunk of value) emit(chunk);
+            } finally {
+              controller.signal.removeEventListener('abort', cancel);
+            }
+            if (controller.signal.aborted) throw controller.signal.reason;
+          } else emit(value);
+          return { chunks: index, latencyMs: Math.round((performance.now() - t0) * 1000) / 1000, firstChunkMs };
+        } finally {
+          caller.signal?.removeEventListener('abort', onGone);
+          this.streams.delete(args.streamId);
+        }
+      },
+      'requests:cancel': (args) => {
+        const controller = this.streams.get(args.streamId);
+        controller?.abort(new ConductorError('E_TIMEOUT', 'cancelled by the caller'));
+        return { cancelled: controller !== undefined };
+      },
     };
+  }
+
+  /**
+   * One request through the router; the raw answer: a value, or a ChunkStream when the plugin
+   * streams. `signal`: the caller went away (the plugin's signal aborts).
+   */
+  async sendRequest(args: Omit<ParsedArgs<'requests:send'>, 'idempotent'> & { idempotent?: boolean }, signal?: AbortSignal): Promise<unknown> {
+    if (!this.router) throw new ConductorError('E_CONFLICT', 'the router is not running');
+    return this.router.request({
+      ...(args.capability !== undefined ? { capability: args.capability } : {}),
+      ...(args.plugin !== undefined ? { plugin: args.plugin } : {}),
+      payload: args.payload,
+      idempotent: args.idempotent ?? false,
+      ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 }
 

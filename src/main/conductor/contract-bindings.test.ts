@@ -63,6 +63,11 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
     { args: { capability: 'no.such', payload: 1 }, expect: 'E_NOT_FOUND' },
     { args: { payload: 1 }, expect: 'E_BAD_REQUEST' },
   ],
+  'requests:stream': [
+    { args: { plugin: 'echo', payload: 1, streamId: 'one' }, expect: 'ok' },
+    { args: { plugin: 'echo', payload: 1 }, expect: 'E_BAD_REQUEST' },
+  ],
+  'requests:cancel': [{ args: { streamId: 'nothing-running' }, expect: 'ok' }],
   'metrics:history': [
     { args: {}, expect: 'ok' },
     { args: { plugin: 'echo' }, expect: 'ok' },

@@ -45,6 +45,8 @@ const VALID_ARGS: Record<string, unknown> = {
   'plugins:install': { path: '/tmp/plugin' },
   'plugins:uninstall': { name: 'echo' },
   'requests:send': { plugin: 'echo', payload: 1 },
+  'requests:stream': { plugin: 'echo', payload: 1, streamId: 's1' },
+  'requests:cancel': { streamId: 's1' },
   'metrics:history': {},
   'settings:get': {},
   'settings:set': { key: 'logLevel', value: 'debug' },

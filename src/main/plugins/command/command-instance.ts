@@ -17,6 +17,7 @@ import type { InstanceVitals } from '../instance/child-instance';
 import { childEnvironment } from '../instance/instance-options';
 import { LineRing, readLines } from '../instance/output-lines';
 import type { PluginManifest } from '../manifest';
+import { ChunkStream } from '../chunk-stream';
 
 export interface CommandInstanceOptions {
   id: string;
@@ -248,37 +249,56 @@ export class CommandInstance implements PluginInstance, InstanceVitals {
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     this.inFlightCalls.add(controller);
     this.inFlightCount++;
+    let finished = false;
+    const finish = (ok: boolean) => {
+      if (finished) return;
+      finished = true;
+      timer.dispose();
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      this.inFlightCalls.delete(controller);
+      this.inFlightCount--;
+      if (ok) this.servedCount++;
+      else this.errorCount++;
+    };
+    const failure = (error: unknown): ConductorError => {
+      if (error instanceof ConductorError) return error;
+      if (controller.signal.aborted) return controller.signal.reason instanceof ConductorError ? controller.signal.reason : new ConductorError('E_TIMEOUT', 'the call was aborted');
+      // The connection failed: the process died with the call in flight, or is not listening.
+      if (this.exited || !this.isAlive()) return new ConductorError('E_PLUGIN_CRASHED', `${this.id} exited with the request in flight${this.describeExit()}`);
+      return new ConductorError('E_PLUGIN_ERROR', `${this.plugin} did not answer at ${url}: ${causeOf(error)}`);
+    };
+    let streaming = false;
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          accept: 'application/json, application/x-ndjson',
           'x-conductor-deadline': String(options.deadline),
           ...(options.capability ? { 'x-conductor-capability': options.capability } : {}),
         },
         body: JSON.stringify(payload ?? null),
         signal: controller.signal,
       });
+      const type = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+      if (res.ok && res.body && (type === 'application/x-ndjson' || type === 'application/ndjson')) {
+        streaming = true;
+        return ndjsonStream(res.body, controller, (ok, error) => {
+          finish(ok);
+          return error === undefined ? undefined : failure(error);
+        });
+      }
       const text = await res.text();
       const value = parseAnswer(text, res.headers.get('content-type'));
       if (!res.ok) {
         const message = (value as { error?: { message?: unknown } } | null)?.error?.message;
         throw new ConductorError('E_PLUGIN_ERROR', typeof message === 'string' ? message : `the plugin answered HTTP ${res.status}${text ? `: ${text.slice(0, 500)}` : ''}`);
       }
-      this.servedCount++;
+      finish(true);
       return value;
     } catch (error) {
-      this.errorCount++;
-      if (error instanceof ConductorError) throw error;
-      if (controller.signal.aborted) throw controller.signal.reason instanceof ConductorError ? controller.signal.reason : new ConductorError('E_TIMEOUT', 'the call was aborted');
-      // The connection failed: the process died with the call in flight, or is not listening.
-      if (this.exited || !this.isAlive()) throw new ConductorError('E_PLUGIN_CRASHED', `${this.id} exited with the request in flight${this.describeExit()}`);
-      throw new ConductorError('E_PLUGIN_ERROR', `${this.plugin} did not answer at ${url}: ${causeOf(error)}`);
-    } finally {
-      timer.dispose();
-      options.signal?.removeEventListener('abort', onCallerAbort);
-      this.inFlightCalls.delete(controller);
-      this.inFlightCount--;
+      if (!streaming) finish(false);
+      throw failure(error);
     }
   }
 
@@ -394,6 +414,72 @@ export class CommandInstance implements PluginInstance, InstanceVitals {
     this.exitWaiters.clear();
     for (const l of [...this.exitListeners]) l(exit);
   }
+}
+
+/**
+ * An NDJSON body as a ChunkStream: lines are parsed as they arrive, and the body is read only
+ * while the reader has credit, so a slow reader slows the plugin (TCP backpressure).
+ */
+function ndjsonStream(
+  body: ReadableStream<Uint8Array>,
+  controller: AbortController,
+  done: (ok: boolean, error?: unknown) => ConductorError | undefined,
+): ChunkStream {
+  const stream = new ChunkStream();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const lines: unknown[] = [];
+  let partial = '';
+  let credit = 0;
+  let pumping = false;
+  let ended = false;
+  const close = (error?: unknown) => {
+    if (ended) return;
+    ended = true;
+    const mapped = done(error === undefined, error);
+    if (mapped) stream.fail(mapped);
+    else stream.end();
+  };
+  const pump = async () => {
+    if (pumping || ended) return;
+    pumping = true;
+    try {
+      while (credit > 0 && !ended) {
+        if (lines.length > 0) {
+          stream.push(lines.shift());
+          credit--;
+          continue;
+        }
+        const { done: eof, value } = await reader.read();
+        if (eof) {
+          const rest = (partial + decoder.decode()).trim();
+          partial = '';
+          if (rest !== '') lines.push(JSON.parse(rest) as unknown);
+          while (lines.length > 0) stream.push(lines.shift());
+          close();
+          break;
+        }
+        partial += decoder.decode(value, { stream: true });
+        const parts = partial.split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) if (line.trim() !== '') lines.push(JSON.parse(line) as unknown);
+      }
+    } catch (error) {
+      close(error instanceof SyntaxError ? new ConductorError('E_PLUGIN_ERROR', `the plugin streamed a line that is not JSON: ${error.message}`) : error);
+    } finally {
+      pumping = false;
+    }
+  };
+  stream.onDemand((more) => {
+    credit += more;
+    void pump();
+  });
+  stream.onCancel((reason) => {
+    controller.abort(reason);
+    void reader.cancel(reason).catch(() => {});
+    close(reason);
+  });
+  return stream;
 }
 
 function parseAnswer(text: string, contentType: string | null): unknown {

@@ -1,0 +1,112 @@
+/**
+ * Streaming answers, end to end over the real HTTP API: chunks reach the caller while the plugin
+ * is still producing; a client that closes the connection cancels the plugin's work; a slow
+ * reader slows the producer instead of growing the conductor's memory; the WebSocket/IPC form
+ * (`requests:stream` + `requests:chunk` events) and the one-value form (`requests:send`, chunks
+ * as an array) answer the same chunks.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../bridge/api-routes';
+import { HttpBridge } from '../../bridge/http-bridge';
+import { Sandbox, waitFor, type Harness } from './integration.test-helper';
+
+describe('streaming (command plugin, real HTTP)', () => {
+  let box: Sandbox;
+  let h: Harness;
+  let bridge: HttpBridge;
+  const token = HttpBridge.generateToken();
+
+  beforeAll(async () => {
+    box = new Sandbox('streaming', { health: { intervalMs: 100 } });
+    box.copyPlugin('py-greeter');
+    h = await box.start();
+    await h.waitReady('py-greeter');
+    const c = h.conductor;
+    bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger, routes: apiRoutes(c.dispatcher, c.prometheus, (args, signal) => c.sendRequest(args, signal)) });
+    await bridge.start();
+  });
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await box?.dispose();
+  });
+
+  function open(body: unknown): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/v1/requests', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, resolve);
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+  }
+
+  async function lines(res: IncomingMessage, onLine: (line: Record<string, unknown>, at: number) => void = () => {}): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let partial = '';
+    for await (const chunk of res) {
+      partial += String(chunk);
+      const parts = partial.split('\n');
+      partial = parts.pop()!;
+      for (const p of parts) if (p) {
+        const line = JSON.parse(p) as Record<string, unknown>;
+        out.push(line);
+        onLine(line, Date.now());
+      }
+    }
+    return out;
+  }
+
+  it('chunks arrive as NDJSON while the plugin is still producing', async () => {
+    const t0 = Date.now();
+    const res = await open({ capability: 'text.greet', payload: { name: 'Ada', stream: true, delay: 0.4 }, stream: true });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/x-ndjson');
+    let firstAt = 0;
+    const all = await lines(res, (line, at) => {
+      if ('chunk' in line && firstAt === 0) firstAt = at;
+    });
+    const end = Date.now();
+    expect(all.filter((l) => 'chunk' in l).map((l) => (l.chunk as { token: string }).token)).toEqual(['Hello', 'Ada', 'from', expect.stringMatching(/Python|Node/)]);
+    expect(all.at(-1)).toMatchObject({ done: true, chunks: 4 });
+    // The first chunk came well before the last (4 words, 0.4 s apart).
+    expect(end - firstAt).toBeGreaterThan(800);
+    expect(firstAt - t0).toBeLessThan(end - t0 - 800);
+  });
+
+  it('the one-value form collects the chunks; a plain answer streams as one chunk', async () => {
+    expect(await h.send({ capability: 'text.greet', payload: { name: 'Bo', stream: true, delay: 0 } })).toMatchObject({ ok: true, value: [{ token: 'Hello' }, { token: 'Bo' }, { token: 'from' }, expect.anything()] });
+    const res = await open({ capability: 'text.greet', payload: { name: 'Cy' }, stream: true });
+    const all = await lines(res);
+    expect(all[0]).toMatchObject({ chunk: { greeting: 'Hello, Cy!' } });
+    expect(all.at(-1)).toMatchObject({ done: true, chunks: 1 });
+  });
+
+  it('requests:stream delivers requests:chunk events for its stream id, then the result', async () => {
+    const chunks: unknown[] = [];
+    const sub = h.conductor.events.on('requests:chunk', (e) => {
+      if (e.streamId === 'test-1') chunks.push(e.chunk);
+    });
+    const result = await h.must('requests:stream', { capability: 'text.greet', payload: { name: 'Di', stream: true, delay: 0 }, streamId: 'test-1' });
+    sub.dispose();
+    expect(result).toMatchObject({ chunks: 4 });
+    expect(chunks).toHaveLength(4);
+  });
+
+  it('an error before streaming is an ordinary error envelope', async () => {
+    const res = await open({ capability: 'no.such', payload: 1, stream: true });
+    expect(res.statusCode).toBe(404);
+    const body = JSON.parse(await new Promise<string>((r) => {
+      let t = '';
+      res.on('data', (c) => (t += String(c)));
+      res.on('end', () => r(t));
+    })) as { ok: boolean; error: { code: string } };
+    expect(body).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+  });
+
+  it('a client that goes away cancels the stream; the instance is free again', async () => {
+    const res = await open({ capability: 'text.greet', payload: { name: 'Ed', stream: true, delay: 2 }, stream: true });
+    await new Promise<void>((resolve) => res.once('data', () => resolve()));
+    res.destroy();
+    await waitFor(async () => ((await h.plugin('py-greeter')).instances.every((i) => i.inFlight === 0) ? true : null), 'the in-flight count to drop after the client left', 10_000);
+  });
+});
