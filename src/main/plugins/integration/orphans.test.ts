@@ -25,7 +25,7 @@ let sleeper;
 export default {
   activate(ctx) {
     sleeper = spawn('sleep', ['1000'], { stdio: 'ignore' });
-    ctx.log.info('spawner: grandchild ' + sleeper.pid);
+    ctx.log.warn('spawner: grandchild ' + sleeper.pid);
   },
   handle() { return { grandchild: sleeper.pid }; },
   deactivate() { sleeper.kill(); },
