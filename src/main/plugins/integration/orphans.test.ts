@@ -11,7 +11,7 @@ import { isAlive, killHard, Sandbox, waitFor } from './integration.test-helper';
 const BUSY = `
 export default {
   handle(payload, ctx) {
-    ctx.log.info('busy: about to spin');
+    ctx.log.warn('busy: about to spin');
     // The log line is flushed on this tick's setImmediate, queued before ours: it leaves first.
     setImmediate(() => { for (;;) { /* wedged for good */ } });
     return new Promise(() => {});
