@@ -139,6 +139,15 @@ async function main(): Promise<number> {
       heapUsed: growthPercent(firstMinute.heapUsed, lastMinute.heapUsed),
       fds: growthPercent(firstMinute.fds, lastMinute.fds),
     };
+    // The first minute includes warm-up (JIT, the ~5 min chart history filling): the second half
+    // (middle minute → last minute) tells a leak (still growing) from warm-up (flat).
+    const mid = Math.floor(minutes / 2);
+    const midMinute = medians(samples.filter((s) => Math.floor((s.at - t0) / MINUTE_MS) === mid));
+    const secondHalf = {
+      rss: growthPercent(midMinute.rss, lastMinute.rss),
+      heapUsed: growthPercent(midMinute.heapUsed, lastMinute.heapUsed),
+      fds: growthPercent(midMinute.fds, lastMinute.fds),
+    };
     const lost = records.filter((r) => !r.outcome.ok && r.outcome.code === 'TRANSPORT');
     const byCode: Record<string, number> = {};
     for (const r of records) {
@@ -150,9 +159,9 @@ async function main(): Promise<number> {
 
     log('');
     log(`soak result: ${((Date.now() - t0) / 60_000).toFixed(1)} min, ${records.length} requests ${JSON.stringify(byCode)}, ${kills.length} kills (kill→ready p50 ${percentile(ready, 50) ?? 'n/a'} ms, max ${percentile(ready, 100) ?? 'n/a'} ms)`);
-    log(`  conductor RSS     first minute ${mib(firstMinute.rss)} → last minute ${mib(lastMinute.rss)}  (${pct(growth.rss)})`);
-    log(`  V8 heap used      first minute ${mib(firstMinute.heapUsed)} → last minute ${mib(lastMinute.heapUsed)}  (${pct(growth.heapUsed)})`);
-    log(`  open fds          first minute ${firstMinute.fds ?? 'n/a'} → last minute ${lastMinute.fds ?? 'n/a'}  (${pct(growth.fds)})`);
+    log(`  conductor RSS     first minute ${mib(firstMinute.rss)} → last minute ${mib(lastMinute.rss)}  (${pct(growth.rss)}; minute ${mid + 1} → last ${pct(secondHalf.rss)})`);
+    log(`  V8 heap used      first minute ${mib(firstMinute.heapUsed)} → last minute ${mib(lastMinute.heapUsed)}  (${pct(growth.heapUsed)}; minute ${mid + 1} → last ${pct(secondHalf.heapUsed)})`);
+    log(`  open fds          first minute ${firstMinute.fds ?? 'n/a'} → last minute ${lastMinute.fds ?? 'n/a'}  (${pct(growth.fds)}; minute ${mid + 1} → last ${pct(secondHalf.fds)})`);
     log(`  lost requests (sent, never answered): ${lost.length}; failed other than in flight on a killed instance: ${unexplained.length}`);
     log(`  counter: ${ackedIncrements} increments acknowledged, stored count ${count ?? 'n/a'} (${count !== null && count >= ackedIncrements ? 'none lost' : 'LOST'})`);
     log(`  exit after SIGTERM ${exit.code ?? exit.signal}; orphans ${orphans.length} of ${box.seen.size} processes seen`);
