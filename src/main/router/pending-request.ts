@@ -19,6 +19,9 @@ export class PendingRequest<E> implements QueueNode<PendingRequest<E>>, Deadline
   /** The current attempt's instance and clock time sent (for an instance's `callWith` receiver). */
   attemptInstance: RoutableInstance | null = null;
   attemptStartedAt = 0;
+  /** Links in the router's list of unsettled requests. */
+  livePrev: PendingRequest<E> | null = null;
+  liveNext: PendingRequest<E> | null = null;
   /** Links in the plugin's deadline queue (joined at admission, left at settle). */
   deadlinePrev: PendingRequest<E> | null = null;
   deadlineNext: PendingRequest<E> | null = null;

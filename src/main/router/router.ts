@@ -62,10 +62,18 @@ export class Router implements Service, HealthReporter {
   private readonly plugins = new Map<string, PluginEntry>();
   private readonly byCapability = new Map<string, PluginEntry[]>();
   private readonly pluginMetricsByName = new Map<string, RequestMetricsRecorder>();
-  private readonly live = new Set<Pending>();
+  /**
+   * Admitted, unsettled requests: an intrusive list (no Set), like every per-request collection
+   * on the hot path. A Map or Set that churns (one add and one delete per request) is costly in
+   * V8 once its table has been promoted to the old generation (a full GC in the middle of the
+   * traffic does that): each rehash leaves the obsolete table pointing at the new one, so every
+   * table, and whatever it held, survives the scavenges until the next full GC.
+   */
+  private liveHead: Pending | null = null;
+  private liveCount = 0;
   private readonly drainWaiters = new Set<{ done: (result: DrainResult) => void; timer: Disposable }>();
-  /** Calls this router has outstanding per instance (an instance's own `inFlight` may lag). */
-  private readonly outstanding = new Map<RoutableInstance, number>();
+  /** Calls this router has outstanding per instance (an instance's own `inFlight` may lag). Never deleted from (0 stays): no churn. */
+  private readonly outstanding = new WeakMap<RoutableInstance, number>();
   /**
    * The signal of every call made for a request without a caller signal (most of them): aborted
    * (and replaced) by `stop()`. Such a call's deadline is enforced by its instance, which is
@@ -112,13 +120,13 @@ export class Router implements Service, HealthReporter {
    * time) with how many remain. Event-driven: the last settle or one timer resolves it.
    */
   drain(deadline: number): Promise<DrainResult> {
-    if (this.live.size === 0) return Promise.resolve({ drained: true, remaining: 0 });
+    if (this.liveCount === 0) return Promise.resolve({ drained: true, remaining: 0 });
     return new Promise((resolve) => {
       const waiter = {
         done: resolve,
         timer: this.clock.setTimeout(() => {
           this.drainWaiters.delete(waiter);
-          resolve({ drained: this.live.size === 0, remaining: this.live.size });
+          resolve({ drained: this.liveCount === 0, remaining: this.liveCount });
         }, deadline - this.clock.now()),
       };
       this.drainWaiters.add(waiter);
@@ -130,7 +138,9 @@ export class Router implements Service, HealthReporter {
     this.quiesce();
     const stopController = this.stopController;
     this.stopController = new AbortController();
-    for (const p of [...this.live]) {
+    const live: Pending[] = [];
+    for (let p = this.liveHead; p !== null; p = p.liveNext) live.push(p);
+    for (const p of live) {
       p.controller?.abort(new ConductorError('E_SHUTTING_DOWN', 'the router stopped'));
       this.settle(p, new ConductorError('E_SHUTTING_DOWN', 'the router stopped before the request finished'));
     }
@@ -148,7 +158,7 @@ export class Router implements Service, HealthReporter {
   health(): ComponentReport {
     if (this.gate === 'idle') return { state: 'down', message: 'not started' };
     if (this.gate === 'closed') return { state: 'down', message: 'gate closed' };
-    return { state: 'ready', message: `${this.plugins.size} plugins, ${this.live.size} requests in flight, ${this.queuedTotal()} queued` };
+    return { state: 'ready', message: `${this.plugins.size} plugins, ${this.liveCount} requests in flight, ${this.queuedTotal()} queued` };
   }
 
   // ── plugins ──────────────────────────────────────────────────────────────────────────────
@@ -249,7 +259,7 @@ export class Router implements Service, HealthReporter {
     }
 
     const p: Pending = new PendingRequest(entry, req.payload, req.capability, deadline, req.idempotent === true, req.signal, now, resolve, reject);
-    this.live.add(p);
+    this.addLive(p);
     entry.metrics.begin();
     this.metrics.begin();
     entry.budget.recordRequest(now);
@@ -323,8 +333,7 @@ export class Router implements Service, HealthReporter {
 
   private attemptDone(p: Pending, instance: RoutableInstance, started: number, ok: boolean, result: unknown): void {
     const left = (this.outstanding.get(instance) ?? 1) - 1;
-    if (left > 0) this.outstanding.set(instance, left);
-    else this.outstanding.delete(instance);
+    this.outstanding.set(instance, left > 0 ? left : 0);
     const entry = p.entry;
     const now = this.clock.now();
     const latency = now - started;
@@ -426,20 +435,38 @@ export class Router implements Service, HealthReporter {
     if (p.queued) p.entry.queue.remove(p);
     p.entry.deadlines.remove(p);
     if (p.signal && p.onAbort) p.signal.removeEventListener('abort', p.onAbort);
-    this.live.delete(p);
+    this.removeLive(p);
     const latency = now - p.startedAt;
     const code = error === null ? null : error.code;
     p.entry.metrics.end(latency, code, now);
     this.metrics.end(latency, code, now);
     if (error === null) p.resolve(value);
     else p.reject(error);
-    if (this.live.size === 0 && this.drainWaiters.size > 0) {
+    if (this.liveCount === 0 && this.drainWaiters.size > 0) {
       for (const waiter of this.drainWaiters) {
         waiter.timer.dispose();
         waiter.done({ drained: true, remaining: 0 });
       }
       this.drainWaiters.clear();
     }
+  }
+
+  private addLive(p: Pending): void {
+    p.liveNext = this.liveHead;
+    if (this.liveHead !== null) this.liveHead.livePrev = p;
+    this.liveHead = p;
+    this.liveCount++;
+  }
+
+  private removeLive(p: Pending): void {
+    const { livePrev, liveNext } = p;
+    if (livePrev !== null) livePrev.liveNext = liveNext;
+    else if (this.liveHead === p) this.liveHead = liveNext;
+    else return; // not in the list
+    if (liveNext !== null) liveNext.livePrev = livePrev;
+    p.livePrev = null;
+    p.liveNext = null;
+    this.liveCount--;
   }
 
   private rejectQueued(entry: PluginEntry, code: ErrorCode, message: string): void {

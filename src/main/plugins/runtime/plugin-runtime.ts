@@ -32,6 +32,9 @@ interface Outbound {
   reject(error: unknown): void;
 }
 
+/** See `PluginRuntime.deleteActive`. */
+const MAP_RENEW_AFTER_DELETES = 4_096;
+
 const HEALTH_STATUSES: ReadonlySet<string> = new Set<HealthStatus>(['ok', 'degraded', 'down']);
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -46,10 +49,13 @@ export class PluginRuntime implements ContextBackend {
   private phase: Phase = 'waiting';
   private plugin: Plugin | null = null;
   private ctx: PluginContext | null = null;
-  private readonly active = new Map<number, HandlerContext>();
+  /** Requests being handled, by id; renewed now and then (see `deleteActive`). */
+  private active = new Map<number, HandlerContext>();
+  private activeDeletes = 0;
   /** Ids of requests that came as tagged `request` objects: answered with a tagged `response` (others compactly). */
   private readonly tagged = new Set<number>();
-  private readonly outbound = new Map<number, Outbound>();
+  private outbound = new Map<number, Outbound>();
+  private outboundDeletes = 0;
   private nextOutboundId = 1;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly sender: CoalescingSender<ChildMessage>;
@@ -58,6 +64,9 @@ export class PluginRuntime implements ContextBackend {
     this.sender = new CoalescingSender<ChildMessage>({
       write: (message) => port.post(message),
       onUnsendable: (message, error) => this.unsendable(message, error),
+      // Under load every answer of a tick goes in one batch (one write, one wake-up of main);
+      // after a quiet tick the first message is still written at once.
+      holdAfterBusyTick: true,
     });
     port.onMessage((wire) => this.receive(wire));
   }
@@ -86,7 +95,7 @@ export class PluginRuntime implements ContextBackend {
       case 'cancel': {
         const rc = this.active.get(message.id);
         if (rc === undefined) return;
-        this.active.delete(message.id);
+        this.deleteActive(message.id);
         this.untag(message.id);
         rc.abort(message.reason ?? 'cancelled');
         return;
@@ -256,7 +265,7 @@ export class PluginRuntime implements ContextBackend {
       this.answerError(rc, new Error('streaming is not supported yet (handle returned an async iterable)'));
       return;
     }
-    this.active.delete(rc.id);
+    this.deleteActive(rc.id);
     if (rc.cancelled) {
       this.untag(rc.id);
       return;
@@ -266,7 +275,7 @@ export class PluginRuntime implements ContextBackend {
   }
 
   private answerError(rc: HandlerContext, error: unknown): void {
-    this.active.delete(rc.id);
+    this.deleteActive(rc.id);
     if (rc.cancelled) {
       this.untag(rc.id);
       return;
@@ -297,8 +306,30 @@ export class PluginRuntime implements ContextBackend {
       });
     } else if (message.type === 'state' || message.type === 'outbound-request') {
       const pending = this.outbound.get(message.id);
-      this.outbound.delete(message.id);
+      this.deleteOutbound(message.id);
       pending?.reject(new PluginCallError('E_BAD_REQUEST', `cannot be sent to the conductor: ${why}`));
+    }
+  }
+
+  /**
+   * A Map with one set and one delete per request is copied into a fresh one every few thousand
+   * deletes: in V8, once such a map's table is in the old generation, each rehash leaves the
+   * obsolete table pointing at the next, and the whole chain (with what it held) survives every
+   * scavenge until a full GC. A fresh map ends the chain.
+   */
+  private deleteActive(id: number): void {
+    this.active.delete(id);
+    if (++this.activeDeletes >= MAP_RENEW_AFTER_DELETES) {
+      this.activeDeletes = 0;
+      this.active = new Map(this.active);
+    }
+  }
+
+  private deleteOutbound(id: number): void {
+    this.outbound.delete(id);
+    if (++this.outboundDeletes >= MAP_RENEW_AFTER_DELETES) {
+      this.outboundDeletes = 0;
+      this.outbound = new Map(this.outbound);
     }
   }
 
@@ -335,7 +366,7 @@ export class PluginRuntime implements ContextBackend {
   private settleOutbound(id: number, result: WireResult): void {
     const pending = this.outbound.get(id);
     if (pending === undefined) return;
-    this.outbound.delete(id);
+    this.deleteOutbound(id);
     if (result.ok) pending.resolve(result.value);
     else pending.reject(new PluginCallError(result.error.code, result.error.message));
   }
