@@ -96,8 +96,9 @@ export class RequestMetricsRecorder {
   end(latencyMs: number, code: ErrorCode | null, now = this.clock.now()): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.count(code, now);
-    this.latency[bucketOf(latencyMs)]!++;
-    if (this.rollupName !== null) this.minuteLatency[bucketOf(latencyMs)]!++;
+    const bucket = bucketOf(latencyMs);
+    this.latency[bucket]!++;
+    if (this.rollupName !== null) this.minuteLatency[bucket]!++;
   }
 
   /** A request refused before it was admitted (bad input, unknown target, closed gate, full queue, open circuits): counted, but not in the latency histogram. */

@@ -72,8 +72,14 @@ export class Router implements Service, HealthReporter {
   private liveHead: Pending | null = null;
   private liveCount = 0;
   private readonly drainWaiters = new Set<{ done: (result: DrainResult) => void; timer: Disposable }>();
-  /** Calls this router has outstanding per instance (an instance's own `inFlight` may lag). Never deleted from (0 stays): no churn. */
+  /**
+   * Calls this router has outstanding per instance called through a promise (such an instance's
+   * own `inFlight` may lag). Never deleted from (0 stays): no churn. An instance with `callWith`
+   * counts its calls as they are sent and answered, so its `inFlight` is used as it is, plus the
+   * calls it refused whose failure is not reported yet (`refusedPending` of them in all).
+   */
   private readonly outstanding = new WeakMap<RoutableInstance, number>();
+  private refusedPending = 0;
   /**
    * The signal of every call made for a request without a caller signal (most of them): aborted
    * (and replaced) by `stop()`. Such a call's deadline is enforced by its instance, which is
@@ -83,7 +89,10 @@ export class Router implements Service, HealthReporter {
   private readonly balancer: LeastOutstandingBalancer;
   /** Overall metrics (every request, including those refused before a plugin was chosen). */
   readonly metrics: RequestMetricsRecorder;
-  private readonly loadOf = (instance: RoutableInstance): number => Math.max(instance.inFlight, this.outstanding.get(instance) ?? 0);
+  private readonly loadOf = (instance: RoutableInstance): number => {
+    if (!hasCallWith(instance)) return Math.max(instance.inFlight, this.outstanding.get(instance) ?? 0);
+    return this.refusedPending === 0 ? instance.inFlight : instance.inFlight + (this.outstanding.get(instance) ?? 0);
+  };
   /** Where instances with `callWith` report an attempt's outcome (no promise per call). */
   private readonly receiver: CallReceiver<Pending> = {
     callSettled: (p, ok, result) => this.attemptDone(p, p.attemptInstance!, p.attemptStartedAt, ok, result),
@@ -294,7 +303,8 @@ export class Router implements Service, HealthReporter {
 
   private dispatch(p: Pending, instance: RoutableInstance, now = this.clock.now()): void {
     p.attempts++;
-    this.outstanding.set(instance, (this.outstanding.get(instance) ?? 0) + 1);
+    const callable = hasCallWith(instance);
+    if (!callable) this.outstanding.set(instance, (this.outstanding.get(instance) ?? 0) + 1);
     const plugin = p.entry.plugin;
     if (plugin.onCallStart) {
       try {
@@ -305,7 +315,7 @@ export class Router implements Service, HealthReporter {
     }
     const started = now;
     const signal = p.controller === null ? this.stopController.signal : p.controller.signal;
-    if (hasCallWith(instance)) {
+    if (callable) {
       // One attempt at a time: a retry is only sent from the previous attempt's outcome.
       p.attemptInstance = instance;
       p.attemptStartedAt = started;
@@ -315,8 +325,16 @@ export class Router implements Service, HealthReporter {
       } catch (error) {
         refused = error;
       }
-      // Reported a microtask later, as a rejected promise would be.
-      if (refused !== null) queueMicrotask(() => this.attemptDone(p, instance, started, false, refused));
+      if (refused !== null) {
+        // Reported a microtask later, as a rejected promise would be; it counts as outstanding till then.
+        this.outstanding.set(instance, (this.outstanding.get(instance) ?? 0) + 1);
+        this.refusedPending++;
+        queueMicrotask(() => {
+          this.refusedPending--;
+          this.outstanding.set(instance, Math.max(0, (this.outstanding.get(instance) ?? 1) - 1));
+          this.attemptDone(p, instance, started, false, refused);
+        });
+      }
       return;
     }
     let call: Promise<unknown>;
@@ -332,8 +350,10 @@ export class Router implements Service, HealthReporter {
   }
 
   private attemptDone(p: Pending, instance: RoutableInstance, started: number, ok: boolean, result: unknown): void {
-    const left = (this.outstanding.get(instance) ?? 1) - 1;
-    this.outstanding.set(instance, left > 0 ? left : 0);
+    if (!hasCallWith(instance)) {
+      const left = (this.outstanding.get(instance) ?? 1) - 1;
+      this.outstanding.set(instance, left > 0 ? left : 0);
+    }
     const entry = p.entry;
     const now = this.clock.now();
     const latency = now - started;
