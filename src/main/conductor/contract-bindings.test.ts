@@ -84,7 +84,7 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
 
 /** Drops what legitimately differs between two calls a moment apart. */
 function comparable(result: Result<unknown>): unknown {
-  return JSON.parse(JSON.stringify(result), (key, value: unknown) => (key === 'uptimeMs' || key === 'latencyMs' || key === 'plugins' || key === 'events' || key === 'system' || key === 'requests' || key === 'components' ? undefined : value));
+  return JSON.parse(JSON.stringify(result), (key, value: unknown) => (key === 'uptimeMs' || key === 'latencyMs' || key === 'firstChunkMs' || key === 'plugins' || key === 'events' || key === 'system' || key === 'requests' || key === 'components' ? undefined : value));
 }
 
 describe('contract bindings', () => {
