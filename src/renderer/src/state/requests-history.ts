@@ -4,6 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { ErrorCode, ErrorInfo } from '../../../shared/result';
+import type { StreamSummary } from './requests-stream';
 
 export type RequestTarget = { kind: 'capability'; name: string } | { kind: 'plugin'; name: string };
 
@@ -15,6 +16,8 @@ export interface SentRequest {
   timeoutMs: number | undefined;
   idempotent: boolean;
   sentAt: number;
+  /** For a streamed answer (`value` is then its first chunks): what the history keeps of the stream. */
+  stream?: StreamSummary;
   outcome: { ok: true; value: unknown; latencyMs: number } | { ok: false; error: ErrorInfo; elapsedMs: number };
 }
 

@@ -10,9 +10,13 @@ export interface RequestFormProps {
   payloadText: string;
   timeoutText: string;
   idempotent: boolean;
+  /** Send with `requests:stream` and show the chunks as they come. */
+  stream: boolean;
   json: JsonCheck;
   timeout: TimeoutCheck;
   sending: boolean;
+  /** What is being sent, when sending: a stream or one request. */
+  sendingStream?: boolean;
   canSend: boolean;
   /** Why Send is disabled, when it is (besides sending). */
   blockedReason: string | null;
@@ -20,6 +24,7 @@ export interface RequestFormProps {
   onPayload(text: string): void;
   onTimeout(text: string): void;
   onIdempotent(value: boolean): void;
+  onStream(value: boolean): void;
   onFormat(): void;
   onSend(): void;
 }
@@ -40,7 +45,7 @@ function ProblemPointer({ text, line, column }: { text: string; line: number; co
 }
 
 export function RequestForm(props: RequestFormProps) {
-  const { options, loaded, targetKey, payloadText, timeoutText, idempotent, json, timeout, sending, canSend, blockedReason } = props;
+  const { options, loaded, targetKey, payloadText, timeoutText, idempotent, stream, json, timeout, sending, canSend, blockedReason } = props;
   const id = useId();
   const onKeyDown = (ev: KeyboardEvent<HTMLTextAreaElement>) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
@@ -100,12 +105,30 @@ export function RequestForm(props: RequestFormProps) {
               onChange={(ev) => props.onTimeout(ev.target.value)}
             />
           </div>
-          <div className="req-check">
-            <input id={`${id}-idem`} type="checkbox" checked={idempotent} onChange={(ev) => props.onIdempotent(ev.target.checked)} aria-describedby={`${id}-idem-hint`} />
-            <label htmlFor={`${id}-idem`}>Idempotent</label>
-            <span id={`${id}-idem-hint`} className="req-sr-only">
-              Safe to retry: the router may send it to another instance if one crashes.
-            </span>
+          <div className="req-checks">
+            <div className="req-check">
+              <input id={`${id}-stream`} type="checkbox" checked={stream} onChange={(ev) => props.onStream(ev.target.checked)} aria-describedby={`${id}-stream-hint`} />
+              <label htmlFor={`${id}-stream`}>Stream the answer</label>
+              <span id={`${id}-stream-hint`} className="req-sr-only">
+                Show each chunk as the plugin produces it, with a Cancel button. A plugin that answers one value sends one chunk.
+              </span>
+            </div>
+            <div className="req-check">
+              <input
+                id={`${id}-idem`}
+                type="checkbox"
+                checked={idempotent && !stream}
+                disabled={stream}
+                onChange={(ev) => props.onIdempotent(ev.target.checked)}
+                aria-describedby={`${id}-idem-hint`}
+              />
+              <label htmlFor={`${id}-idem`} title={stream ? 'A stream is never retried on another instance.' : undefined}>
+                Idempotent
+              </label>
+              <span id={`${id}-idem-hint`} className="req-sr-only">
+                {stream ? 'Not for streams: a stream is never retried on another instance.' : 'Safe to retry: the router may send it to another instance if one crashes.'}
+              </span>
+            </div>
           </div>
         </div>
         {!timeout.ok && (
@@ -154,7 +177,7 @@ export function RequestForm(props: RequestFormProps) {
 
         <div className="req-actions">
           <button type="submit" className="button button--primary req-send" disabled={!canSend} aria-describedby={blockedReason ? `${id}-blocked` : undefined}>
-            {sending ? 'Sending…' : 'Send'}
+            {sending ? (props.sendingStream ? 'Streaming…' : 'Sending…') : 'Send'}
           </button>
           {blockedReason && !sending && (
             <span id={`${id}-blocked`} className="muted">

@@ -1,6 +1,17 @@
-import { formatMs } from '../../format';
+import { formatCount, formatMs } from '../../format';
 import type { SentRequest } from '../../state/requests-history';
 import { describeTarget } from './request-result';
+
+const chunks = (n: number) => `${formatCount(n)} ${n === 1 ? 'chunk' : 'chunks'}`;
+
+function OutcomeBadge({ entry }: { entry: SentRequest }) {
+  const { outcome, stream } = entry;
+  if (outcome.ok) {
+    return <span className="badge badge--ok">OK · {stream ? `${chunks(stream.chunks)} · ` : ''}{formatMs(outcome.latencyMs)}</span>;
+  }
+  if (stream?.cancelled) return <span className="badge badge--warn">Cancelled · {chunks(stream.chunks)}</span>;
+  return <span className="badge badge--bad">{outcome.error.code}</span>;
+}
 
 /** The last few requests sent from this page, newest first, each ready to send again or edit. */
 export function RequestHistoryList({
@@ -43,14 +54,11 @@ export function RequestHistoryList({
                     {new Date(entry.sentAt).toLocaleTimeString()}
                     {entry.timeoutMs !== undefined && ` · timeout ${formatMs(entry.timeoutMs)}`}
                     {entry.idempotent && ' · idempotent'}
+                    {entry.stream && ' · streamed'}
                   </span>
                 </div>
                 <span className="req-history__outcome">
-                  {entry.outcome.ok ? (
-                    <span className="badge badge--ok">OK · {formatMs(entry.outcome.latencyMs)}</span>
-                  ) : (
-                    <span className="badge badge--bad">{entry.outcome.error.code}</span>
-                  )}
+                  <OutcomeBadge entry={entry} />
                 </span>
                 <span className="req-history__actions">
                   <button
