@@ -53,6 +53,16 @@ export interface InstanceVitals {
   readonly memory: { rss: number; heapUsed: number } | null;
 }
 
+/**
+ * Messages to the child are written once this many are waiting, not only at the end of the tick:
+ * the two processes can then work on halves of a 256-request burst at once. Measured at 256
+ * outstanding echo requests (router + one process instance, 2 shared cores): alternating in one
+ * process, 364k vs 344k req/s (median of 10); in separate runs while a core was free, ~400k →
+ * 500–590k. 64 and 192 did worse, and splitting the child's answers as well did not help. Bursts
+ * below it (16 outstanding, 1) are unchanged.
+ */
+const MAX_BATCH = 128;
+
 /** After the kill at a stop's deadline, how long to wait for the exit before giving up on it. */
 const STOP_GIVE_UP_MS = 5_000;
 const SERVING: ReadonlySet<InstanceState> = new Set<InstanceState>(['ready', 'degraded', 'unready']);
@@ -91,6 +101,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
       write: (message) => this.channel?.write(message),
       onUnsendable: (message, error) => this.unsendable(message, error),
       holdAfterBusyTick: true,
+      maxBatch: MAX_BATCH,
     });
   }
 

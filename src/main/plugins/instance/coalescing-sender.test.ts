@@ -4,7 +4,7 @@ import { CoalescingSender } from './coalescing-sender';
 
 type Msg = { n: number };
 
-function setup(options: { failOn?: (message: Msg | BatchMessage<Msg>) => boolean; holdAfterBusyTick?: boolean } = {}) {
+function setup(options: { failOn?: (message: Msg | BatchMessage<Msg>) => boolean; holdAfterBusyTick?: boolean; maxBatch?: number } = {}) {
   const written: Array<Msg | BatchMessage<Msg>> = [];
   const unsendable: Msg[] = [];
   let scheduled: (() => void) | null = null;
@@ -15,6 +15,7 @@ function setup(options: { failOn?: (message: Msg | BatchMessage<Msg>) => boolean
     },
     onUnsendable: (message) => unsendable.push(message),
     holdAfterBusyTick: options.holdAfterBusyTick,
+    maxBatch: options.maxBatch,
     schedule: (flush) => {
       scheduled = flush;
     },
@@ -89,6 +90,21 @@ describe('CoalescingSender', () => {
     tick();
     expect(written).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }]);
     expect(unsendable).toEqual([{ n: 3 }]);
+  });
+
+  it('maxBatch: a full batch goes out at once, the rest of the tick at its end; the tick still counts as busy', () => {
+    const { sender, written, tick } = setup({ holdAfterBusyTick: true, maxBatch: 3 });
+    for (let n = 1; n <= 5; n++) sender.send({ n });
+    expect(written).toEqual([{ n: 1 }, { type: 'batch', messages: [{ n: 2 }, { n: 3 }, { n: 4 }] }]);
+    tick();
+    expect(written.at(-1)).toEqual({ n: 5 });
+    // Five messages made a busy tick, though only one was left for its end: the next first message waits.
+    sender.send({ n: 6 });
+    expect(written).toHaveLength(3);
+    tick();
+    expect(written.at(-1)).toEqual({ n: 6 });
+    expect(sender.writes).toBe(4);
+    expect(() => setup({ maxBatch: 1 })).toThrow(/maxBatch/);
   });
 
   it('uses setImmediate by default', async () => {

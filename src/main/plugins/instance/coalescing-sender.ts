@@ -10,6 +10,8 @@
  * batch; after a quiet tick it goes at once again. Main uses it; the child runtime does not (a
  * plugin that wedges its event loop must still get its last message out).
  *
+ * With `maxBatch`, a batch is also written as soon as it holds that many messages (main: 128).
+ *
  * Used on both sides (main → child and child → main); imports no node module so the child-side
  * runtime bundle stays small.
  */
@@ -22,6 +24,13 @@ export interface CoalescingSenderOptions<M> {
   onUnsendable?(message: M, error: unknown): void;
   /** After a tick with more than one message, batch the next tick's first message too (default false). */
   holdAfterBusyTick?: boolean;
+  /**
+   * A batch is written as soon as it holds this many messages, the rest of the tick's messages
+   * following in later batches (default: no bound, one batch per tick). Main uses 128: a burst of
+   * 256 requests then goes out in two halves, and the child starts on the first while main is
+   * still producing the second, instead of each process waiting for the whole burst of the other.
+   */
+  maxBatch?: number;
   /** Schedules the flush; `setImmediate` by default (tests may inject their own). */
   schedule?(flush: () => void): void;
 }
@@ -29,14 +38,15 @@ export interface CoalescingSenderOptions<M> {
 export class CoalescingSender<M> {
   private queue: M[] = [];
   private armed = false;
-  /** This tick's first message was written at once. */
-  private wroteDirect = false;
+  /** Messages sent this tick (written at once, early or queued). */
+  private tickMessages = 0;
   /** The last tick was busy (more than one message): batch this tick's first message too. */
   private busy = false;
   private readonly write: (message: M | BatchMessage<M>) => void;
   private readonly onUnsendable: (message: M, error: unknown) => void;
   private readonly schedule: (flush: () => void) => void;
   private readonly holdAfterBusyTick: boolean;
+  private readonly maxBatch: number;
   private readonly flushBound = () => this.flush();
   /** Wire messages written (a batch counts once); for tests and metrics. */
   writes = 0;
@@ -46,6 +56,8 @@ export class CoalescingSender<M> {
     this.onUnsendable = options.onUnsendable ?? (() => {});
     this.schedule = options.schedule ?? ((fn) => void setImmediate(fn));
     this.holdAfterBusyTick = options.holdAfterBusyTick === true;
+    this.maxBatch = options.maxBatch ?? Infinity;
+    if (!(this.maxBatch >= 2)) throw new TypeError(`CoalescingSender: option "maxBatch" must be at least 2 (got ${String(options.maxBatch)})`);
   }
 
   /** Messages waiting for the end of the tick. */
@@ -54,8 +66,10 @@ export class CoalescingSender<M> {
   }
 
   send(message: M): void {
+    this.tickMessages++;
     if (this.armed) {
       this.queue.push(message);
+      if (this.queue.length >= this.maxBatch) this.writeQueued();
       return;
     }
     this.armed = true;
@@ -64,29 +78,35 @@ export class CoalescingSender<M> {
       this.queue.push(message);
       return;
     }
-    this.wroteDirect = true;
     this.writeOne(message);
   }
 
-  /** Writes whatever is queued now (also called by the scheduled flush). */
-  flush(): void {
-    this.armed = false;
+  /** Writes the queue as one batch now (the tick's flush stays scheduled for what follows). */
+  private writeQueued(): void {
     const queue = this.queue;
-    this.busy = this.holdAfterBusyTick && queue.length + (this.wroteDirect ? 1 : 0) > 1;
-    this.wroteDirect = false;
-    if (queue.length === 0) return;
     this.queue = [];
-    if (queue.length === 1) {
-      this.writeOne(queue[0]!);
-      return;
-    }
+    this.writes++;
     try {
-      this.writes++;
       this.write({ type: 'batch', messages: queue });
     } catch {
       // One bad message must not sink the others: retry one by one, reporting the failures.
       for (const message of queue) this.writeOne(message);
     }
+  }
+
+  /** Writes whatever is queued now (also called by the scheduled flush). */
+  flush(): void {
+    this.armed = false;
+    this.busy = this.holdAfterBusyTick && this.tickMessages > 1;
+    this.tickMessages = 0;
+    const queue = this.queue;
+    if (queue.length === 0) return;
+    if (queue.length === 1) {
+      this.queue = [];
+      this.writeOne(queue[0]!);
+      return;
+    }
+    this.writeQueued();
   }
 
   private writeOne(message: M): void {
