@@ -64,9 +64,9 @@ export class PluginRuntime implements ContextBackend {
     this.sender = new CoalescingSender<ChildMessage>({
       write: (message) => port.post(message),
       onUnsendable: (message, error) => this.unsendable(message, error),
-      // Under load every answer of a tick goes in one batch (one write, one wake-up of main);
-      // after a quiet tick the first message is still written at once.
-      holdAfterBusyTick: true,
+      // No holdAfterBusyTick here: a plugin that wedges its event loop right after sending must
+      // still get that message out (the first of a tick is written at once). Holding after busy
+      // ticks halved the child's writes at 256 outstanding but gained only ~3 % req/s.
     });
     port.onMessage((wire) => this.receive(wire));
   }
