@@ -66,6 +66,7 @@ function echoCopy(pluginsDir: string, options: PipelineOptions): string {
 function promiseTarget(name: string, description: string, request: (payload: unknown) => Promise<unknown>, close: () => Promise<void>): Target {
   let done: (lane: number) => void = () => {};
   let fail: (error: unknown) => void = () => {};
+  const onError = (error: unknown): void => fail(error);
   return {
     name,
     description,
@@ -74,10 +75,7 @@ function promiseTarget(name: string, description: string, request: (payload: unk
       fail = f;
     },
     send(lane, payload) {
-      request(payload).then(
-        () => done(lane),
-        (error: unknown) => fail(error),
-      );
+      request(payload).then(() => done(lane), onError);
     },
     close,
   };
