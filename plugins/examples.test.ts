@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { discoverPlugins, readPlugin } from '../src/main/plugins/discovery';
 
 const PLUGINS_DIR = fileURLToPath(new URL('.', import.meta.url));
-const EXAMPLES = ['counter', 'echo', 'fanout', 'flaky', 'primes', 'slow'];
+const EXAMPLES = ['counter', 'echo', 'fanout', 'flaky', 'primes', 'slow', 'tokens'];
 /** Command plugins (any executable): checked by their own integration test. */
 const COMMAND_EXAMPLES = ['py-greeter'];
 

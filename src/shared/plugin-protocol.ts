@@ -66,6 +66,8 @@ export interface PingMessage { type: 'ping'; id: number }
 export interface HealthMessage { type: 'health'; id: number; timeoutMs: number }
 export interface DeactivateMessage { type: 'deactivate' }
 export interface StateResultMessage { type: 'state-result'; id: number; result: WireResult }
+/** Streaming: the child may send `n` more `chunk`s of request `id` (backpressure). */
+export interface CreditMessage { type: 'credit'; id: number; n: number }
 export interface RequestResultMessage { type: 'request-result'; id: number; result: WireResult }
 
 /**
@@ -86,7 +88,8 @@ export type TaggedMainMessage =
   | HealthMessage
   | DeactivateMessage
   | StateResultMessage
-  | RequestResultMessage;
+  | RequestResultMessage
+  | CreditMessage;
 
 // ---- child → main -------------------------------------------------------------------------------
 
@@ -98,6 +101,12 @@ export interface HeartbeatMessage { type: 'heartbeat'; rss: number; heapUsed: nu
 export interface PongMessage { type: 'pong'; id: number }
 export interface HealthResultMessage { type: 'health-result'; id: number; status: HealthStatus; message?: string }
 export interface StateRequestMessage { type: 'state'; id: number; op: WireStateOp }
+/**
+ * Streaming: `handle` returned an async iterable. `chunk`s follow, each only with credit from
+ * main (`credit`), and the request's ordinary response ends the stream (ok, or the error).
+ */
+export interface StreamStartMessage { type: 'stream-start'; id: number }
+export interface ChunkMessage { type: 'chunk'; id: number; value?: unknown }
 export interface OutboundRequestMessage {
   type: 'outbound-request';
   id: number;
@@ -128,7 +137,9 @@ export type TaggedChildMessage =
   | PongMessage
   | HealthResultMessage
   | StateRequestMessage
-  | OutboundRequestMessage;
+  | OutboundRequestMessage
+  | StreamStartMessage
+  | ChunkMessage;
 
 export interface BatchMessage<M> {
   type: 'batch';
@@ -264,6 +275,10 @@ export function validateChildMessage(raw: unknown): string | null {
       if (raw.deadline !== undefined && typeof raw.deadline !== 'number') return 'outbound-request.deadline must be a number';
       return raw.parentId === undefined || isId(raw.parentId) ? null : 'outbound-request.parentId is not a non-negative integer';
     }
+    case 'stream-start':
+      return isId(raw.id) ? null : 'stream-start.id is not a non-negative integer';
+    case 'chunk':
+      return isId(raw.id) ? null : 'chunk.id is not a non-negative integer';
     case 'ready':
       return null;
     case 'init-failed':

@@ -24,6 +24,7 @@ import type { CallOptions, InstanceExit, InstanceHost, InstanceState, PluginInst
 import type { CallbackCallable, CallReceiver } from './call-receiver';
 import { CallTable, PendingCall, PROMISE_RECEIVER, type PromiseToken } from './call-table';
 import { CoalescingSender } from './coalescing-sender';
+import { ChunkStream } from '../chunk-stream';
 import { runOutboundRequest, runStateOp } from './host-calls';
 import { cancelledError, describeExit, pluginError } from './instance-errors';
 import { LineRing } from './output-lines';
@@ -75,6 +76,8 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
   private readonly sender: CoalescingSender<MainMessage>;
   private readonly pending: CallTable;
   private nextId = 1;
+  /** Answers being streamed, by request id: the stream and its deadline timer. */
+  private readonly streams = new Map<number, { stream: ChunkStream; timer: Disposable }>();
   private started = false;
   private exited = false;
   private stopRequested = false;
@@ -111,7 +114,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
     return this.currentState;
   }
   get inFlight(): number {
-    return this.pending.size;
+    return this.pending.size + this.streams.size;
   }
   get pid(): number | null {
     return this.channel?.pid ?? null;
@@ -351,6 +354,15 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
         runOutboundRequest(this.options.host, this.plugin, message, context, (result) => this.reply('request-result', message.id, result));
         return;
       }
+      case 'stream-start':
+        this.streamStarted(message.id);
+        return;
+      case 'chunk': {
+        const open = this.streams.get(message.id);
+        if (open) open.stream.push(message.value);
+        else if (message.id >= this.nextId || message.id === 0) this.invalid.report(`a chunk for unknown request id ${message.id}`);
+        return;
+      }
       case 'ready':
         if (this.startWaiter === null) {
           this.invalid.report('"ready" when not starting');
@@ -380,8 +392,60 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
     this.answered(entry[0], entry[1] === 1, entry[2]);
   }
 
+  /**
+   * `handle` returned an async iterable: the call resolves with a ChunkStream now; chunks follow
+   * with credit the reader gives (sent to the child as `credit`), the request's response ends
+   * it, the deadline still applies, and a reader that goes away cancels it in the plugin.
+   */
+  private streamStarted(id: number): void {
+    const call = this.pending.settle(id);
+    if (call === undefined) {
+      // Too late (deadline passed or cancelled): it was already told to stop.
+      if (id >= this.nextId || id === 0) this.invalid.report(`a stream for unknown request id ${id}`);
+      return;
+    }
+    const stream = new ChunkStream();
+    const timer = this.options.clock.setTimeout(
+      () => {
+        if (!this.streams.has(id)) return;
+        this.endStream(id, new ConductorError('E_TIMEOUT', `plugin ${this.plugin} (${this.id}) did not finish its stream by the deadline`));
+        this.sender.send({ type: 'cancel', id, reason: 'timeout' });
+      },
+      Math.max(0, call.deadline - this.options.clock.now()),
+    );
+    this.streams.set(id, { stream, timer });
+    stream.onDemand((n) => {
+      if (this.streams.has(id) && !this.exited) this.sender.send({ type: 'credit', id, n });
+    });
+    stream.onCancel(() => {
+      const open = this.streams.get(id);
+      if (!open) return;
+      // The reader went away: neither served nor a plugin error.
+      this.streams.delete(id);
+      open.timer.dispose();
+      if (!this.exited) this.sender.send({ type: 'cancel', id, reason: 'cancelled' });
+    });
+    call.succeed(stream);
+  }
+
+  /** Ends a stream: ok (`error` null), or failed; counted once. */
+  private endStream(id: number, error: ConductorError | null): void {
+    const open = this.streams.get(id);
+    if (!open) return;
+    this.streams.delete(id);
+    open.timer.dispose();
+    if (error === null) this.servedCount++;
+    else this.errorCount++;
+    if (error === null) open.stream.end();
+    else open.stream.fail(error);
+  }
+
   /** The plugin answered call `id`: `result` is its value, or its `WireError` when not `ok`. */
   private answered(id: number, ok: boolean, result: unknown): void {
+    if (this.streams.size > 0 && this.streams.has(id)) {
+      this.endStream(id, ok ? null : pluginError(result as WireError));
+      return;
+    }
     const call = this.pending.settle(id);
     if (call === undefined) {
       // A late reply (after the deadline or a cancel) is expected; an id never issued is not.
@@ -459,6 +523,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
       this.errorCount++;
       call.failSoon(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what} with the request in flight`));
     }
+    for (const id of [...this.streams.keys()]) this.endStream(id, new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what} while streaming`));
     this.pending.dispose();
     for (const probe of this.pending.settleAllProbes()) {
       if (probe.kind === 'ping') probe.reject(new ConductorError('E_PLUGIN_CRASHED', `instance ${this.id} ${what}`));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChunkStream } from '../chunk-stream';
 import { ISOLATIONS, InstanceKit, inMs } from './instance.test-helper';
 
 const kit = new InstanceKit();
@@ -25,9 +26,12 @@ describe.each(ISOLATIONS)('plugin errors (%s)', (isolation) => {
     });
   });
 
-  it('a streaming answer is not supported yet; an unsendable answer is an error; undefined is fine', async () => {
+  it('a streaming answer is a ChunkStream; an unsendable answer is an error; undefined is fine', async () => {
     const instance = await kit.started('odd-answers', isolation);
-    await expect(instance.call('stream', { deadline: inMs(5_000) })).rejects.toMatchObject({ code: 'E_PLUGIN_ERROR', message: expect.stringContaining('streaming is not supported yet') });
+    const stream = await instance.call('stream', { deadline: inMs(5_000) });
+    expect(ChunkStream.is(stream)).toBe(true);
+    expect(await (stream as ChunkStream).collect()).toEqual([1]);
+    expect(instance.inFlight).toBe(0);
     await expect(instance.call('unsendable', { deadline: inMs(5_000) })).rejects.toMatchObject({ code: 'E_PLUGIN_ERROR', message: expect.stringContaining('cannot be sent') });
     await expect(instance.call('undefined', { deadline: inMs(5_000) })).resolves.toBeUndefined();
     await expect(instance.call('null', { deadline: inMs(5_000) })).resolves.toBeNull();

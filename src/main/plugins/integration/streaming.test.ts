@@ -5,7 +5,9 @@
  * (`requests:stream` + `requests:chunk` events) and the one-value form (`requests:send`, chunks
  * as an array) answer the same chunks.
  */
+import Database from 'better-sqlite3';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../bridge/api-routes';
 import { HttpBridge } from '../../bridge/http-bridge';
@@ -108,5 +110,116 @@ describe('streaming (command plugin, real HTTP)', () => {
     await new Promise<void>((resolve) => res.once('data', () => resolve()));
     res.destroy();
     await waitFor(async () => ((await h.plugin('py-greeter')).instances.every((i) => i.inFlight === 0) ? true : null), 'the in-flight count to drop after the client left', 10_000);
+  });
+});
+
+/** A node plugin whose `handle` is an async generator of 64 KiB chunks, counting what it produced. */
+const FIREHOSE = `
+export default {
+  async *handle(payload, ctx) {
+    const big = 'x'.repeat(64 * 1024);
+    let n = 0;
+    try {
+      for (;;) {
+        if (ctx.signal.aborted) return;
+        yield { n, big };
+        n++;
+        await ctx.state.set('produced', n);
+      }
+    } finally {
+      await ctx.state.set('stopped', { n, aborted: ctx.signal.aborted });
+    }
+  },
+  health() { return { status: 'ok' }; },
+};
+`;
+
+describe('streaming (node plugins, real HTTP)', () => {
+  let box: Sandbox;
+  let h: Harness;
+  let bridge: HttpBridge;
+  const token = HttpBridge.generateToken();
+
+  beforeAll(async () => {
+    box = new Sandbox('streaming-node', { health: { intervalMs: 100 } });
+    box.copyPlugin('tokens');
+    box.writePlugin('firehose', { capabilities: ['test.firehose'], requestTimeoutMs: 120_000, memoryLimitMb: 512 }, FIREHOSE);
+    h = await box.start();
+    await h.waitReady('tokens');
+    await h.waitReady('firehose');
+    const c = h.conductor;
+    bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger, routes: apiRoutes(c.dispatcher, c.prometheus, (args, signal) => c.sendRequest(args, signal)) });
+    await bridge.start();
+  });
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await box?.dispose();
+  });
+
+  function open(body: unknown): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/v1/requests', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, resolve);
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+  }
+
+  /** The firehose plugin's `ctx.state` value, read from the database beside the conductor (WAL allows it). */
+  function stateOf(key: string): unknown {
+    const db = new Database(join(box.dataDir, 'conductor.db'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT value FROM plugin_state WHERE plugin = ? AND key = ?').get('firehose', key) as { value: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('tokens: words arrive one by one while the generator runs', async () => {
+    const res = await open({ capability: 'text.tokens', payload: { text: 'one two three four five', delayMs: 250 }, stream: true });
+    expect(res.statusCode).toBe(200);
+    const seen: Array<{ line: Record<string, unknown>; at: number }> = [];
+    let partial = '';
+    for await (const chunk of res) {
+      partial += String(chunk);
+      const parts = partial.split('\n');
+      partial = parts.pop()!;
+      for (const p of parts) if (p) seen.push({ line: JSON.parse(p) as Record<string, unknown>, at: Date.now() });
+    }
+    const chunks = seen.filter((s) => 'chunk' in s.line);
+    expect(chunks.map((c) => (c.line.chunk as { token: string }).token).join('')).toBe('one two three four five');
+    expect(seen.at(-1)!.line).toMatchObject({ done: true, chunks: 5 });
+    expect(chunks.at(-1)!.at - chunks[0]!.at).toBeGreaterThan(700);
+    // As one value, the same words as an array.
+    const whole = await h.send({ capability: 'text.tokens', payload: { text: 'a b', delayMs: 0 } });
+    expect(whole).toEqual({ ok: true, value: [{ token: 'a', index: 0 }, { token: ' b', index: 1 }] });
+  });
+
+  it('a slow reader slows the plugin (bounded buffering); closing the connection aborts the plugin', async () => {
+    const res = await open({ plugin: 'firehose', payload: {}, stream: true });
+    expect(res.statusCode).toBe(200);
+    await new Promise<void>((resolve) => res.once('data', () => resolve()));
+    res.pause();
+    const heapBefore = process.memoryUsage().heapUsed;
+    // While nobody reads, production stops: poll until the count holds still (bounded).
+    const produced = async () => Number(stateOf('produced') ?? 0);
+    let last = -1;
+    let still = 0;
+    const until = Date.now() + 20_000;
+    while (still < 10 && Date.now() < until) {
+      const now = await produced();
+      still = now === last ? still + 1 : 0;
+      last = now;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(still).toBe(10);
+    // 64 KiB chunks: the buffers between the plugin and the paused reader hold a bounded number.
+    expect(last).toBeLessThan(400);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+    res.destroy();
+    const stopped = await waitFor(() => (stateOf('stopped') as { n: number; aborted: boolean } | undefined) ?? null, 'the plugin to see its abort', 10_000);
+    expect(stopped.aborted).toBe(true);
+    await waitFor(async () => ((await h.plugin('firehose')).instances.every((i) => i.inFlight === 0) ? true : null), 'the stream to be gone');
   });
 });

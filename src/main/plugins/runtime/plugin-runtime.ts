@@ -45,6 +45,11 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
 
+interface StreamFlow {
+  credit: number;
+  wake: (() => void) | null;
+}
+
 export class PluginRuntime implements ContextBackend {
   private phase: Phase = 'waiting';
   private plugin: Plugin | null = null;
@@ -55,6 +60,8 @@ export class PluginRuntime implements ContextBackend {
   /** Ids of requests that came as tagged `request` objects: answered with a tagged `response` (others compactly). */
   private readonly tagged = new Set<number>();
   private outbound = new Map<number, Outbound>();
+  /** Streams being sent, by request id: the credit main gave, and the sender waiting for more. */
+  private readonly flows = new Map<number, StreamFlow>();
   private outboundDeletes = 0;
   private nextOutboundId = 1;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -98,6 +105,17 @@ export class PluginRuntime implements ContextBackend {
         this.deleteActive(message.id);
         this.untag(message.id);
         rc.abort(message.reason ?? 'cancelled');
+        const flow = this.flows.get(message.id);
+        if (flow) flow.wake?.();
+        return;
+      }
+      case 'credit': {
+        const flow = this.flows.get(message.id);
+        if (flow === undefined) return;
+        flow.credit += message.n;
+        const wake = flow.wake;
+        flow.wake = null;
+        wake?.();
         return;
       }
       case 'state-result':
@@ -259,12 +277,13 @@ export class PluginRuntime implements ContextBackend {
 
   private answer(rc: HandlerContext, value: unknown): void {
     if (isAsyncIterable(value)) {
-      // TODO(streaming): send the items as `stream-item` messages and end with `stream-end`; until
-      // then a streaming answer is an error, and the iterator is closed so it can clean up.
-      void closeIterator(value);
-      this.answerError(rc, new Error('streaming is not supported yet (handle returned an async iterable)'));
+      void this.stream(rc, value);
       return;
     }
+    this.answerValue(rc, value);
+  }
+
+  private answerValue(rc: HandlerContext, value: unknown): void {
     this.deleteActive(rc.id);
     if (rc.cancelled) {
       this.untag(rc.id);
@@ -272,6 +291,44 @@ export class PluginRuntime implements ContextBackend {
     }
     if (this.tagged.size > 0 && this.tagged.delete(rc.id)) this.sender.send({ type: 'response', id: rc.id, result: { ok: true, value } });
     else this.sender.send(value === undefined ? [rc.id, 1] : [rc.id, 1, value]);
+  }
+
+  /**
+   * A streamed answer: `stream-start`, then one `chunk` per item, each sent only with credit from
+   * main (so a slow reader pauses the plugin at its `yield`), then the ordinary response. A cancel
+   * (the caller went away, or the deadline) aborts `ctx.signal` and closes the iterator, so the
+   * plugin's `finally` runs.
+   */
+  private async stream(rc: HandlerContext, iterable: AsyncIterable<unknown>): Promise<void> {
+    if (rc.cancelled) {
+      void closeIterator(iterable);
+      return;
+    }
+    const flow: StreamFlow = { credit: 0, wake: null };
+    this.flows.set(rc.id, flow);
+    this.sender.send({ type: 'stream-start', id: rc.id });
+    const iterator = iterable[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        while (flow.credit <= 0 && !rc.cancelled) await new Promise<void>((resolve) => (flow.wake = resolve));
+        if (rc.cancelled) break;
+        const step = await iterator.next();
+        if (rc.cancelled) break;
+        if (step.done) {
+          this.flows.delete(rc.id);
+          this.answerValue(rc, undefined);
+          return;
+        }
+        flow.credit--;
+        this.sender.send(step.value === undefined ? { type: 'chunk', id: rc.id } : { type: 'chunk', id: rc.id, value: step.value });
+      }
+      // Cancelled: let the plugin clean up; main already failed the stream.
+      this.flows.delete(rc.id);
+      await iterator.return?.().catch(() => {});
+    } catch (error) {
+      this.flows.delete(rc.id);
+      this.answerError(rc, error);
+    }
   }
 
   private answerError(rc: HandlerContext, error: unknown): void {
@@ -298,6 +355,15 @@ export class PluginRuntime implements ContextBackend {
     const why = error instanceof Error ? error.message : String(error);
     if (Array.isArray(message)) {
       this.sender.send([message[0], 0, { code: 'E_PLUGIN_ERROR', message: `the plugin's answer cannot be sent: ${why}` }]);
+    } else if (message.type === 'chunk') {
+      // An item that cannot be serialised ends its stream with the error; the plugin is told to stop.
+      const rc = this.active.get(message.id);
+      if (rc !== undefined) {
+        rc.abort('cancelled');
+        this.flows.get(message.id)?.wake?.();
+        this.deleteActive(message.id);
+        this.respond(message.id, { ok: false, error: { code: 'E_PLUGIN_ERROR', message: `a streamed item cannot be sent: ${why}` } });
+      }
     } else if (message.type === 'response') {
       this.sender.send({
         type: 'response',
