@@ -165,7 +165,8 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     const secretStorage = this.options.secrets
       ? { protection: this.options.secrets.protection, location: this.options.secrets.location }
       : { protection: 'plain-file' as const, location: 'not available: only the environment' };
-    return { ...this.summaryOf(slot), config: slot.config, env, secretStorage, events };
+    const configSchema = manifest ? structuredClone(manifest.config) : undefined;
+    return { ...this.summaryOf(slot), config: slot.config, env, secretStorage, ...(configSchema ? { configSchema } : {}), events };
   }
 
   /**
@@ -719,11 +720,15 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
 
   /** Replaces a crashed instance after the plugin's restart backoff (first ≤ 250 ms, growing). */
   private scheduleRestart(slot: PluginSlot): void {
-    if (this.stopping || !slot.enabled || slot.restartTimer || slot.quarantine) return;
+    if (this.stopping || !slot.enabled || slot.quarantine) return;
+    // One timer replaces every instance that crashed meanwhile; each counts as a restart.
+    slot.pendingRestarts++;
+    if (slot.restartTimer) return;
     const delay = this.healthOf(slot).backoff.nextDelay();
     slot.restartTimer = this.options.clock.setTimeout(() => {
       slot.restartTimer = null;
-      slot.restarts++;
+      slot.restarts += slot.pendingRestarts;
+      slot.pendingRestarts = 0;
       void slot.serialize(() => this.fitToBounds(slot));
     }, Math.round(delay));
   }

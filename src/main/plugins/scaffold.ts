@@ -136,10 +136,11 @@ A [Conductor](../) plugin (runtime \`node\`). It answers requests for the capabi
 
    \`\`\`sh
    curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-     -d '{"capability":"${capability}","payload":{"name":"Ada"}}' "$URL/api/v1/requests"
+     -d '{"capability":"${capability}","payload":{"name":"Ada"}}' "http://127.0.0.1:$PORT/api/v1/requests"
    \`\`\`
 
-   (\`$URL\` and \`$TOKEN\` are in \`runtime.json\` in Conductor's data dir.)
+   (\`$PORT\` and \`$TOKEN\` are in \`runtime.json\` in Conductor's data dir:
+   \`PORT=$(jq -r .port runtime.json)\`, \`TOKEN=$(jq -r .token runtime.json)\`.)
 
 Edit \`index.mjs\`; with \`--watch-plugins\` Conductor restarts the plugin's instances when you save.
 `,

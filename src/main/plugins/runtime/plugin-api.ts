@@ -73,7 +73,11 @@ export interface RequestContext<Config = Record<string, unknown>> extends Plugin
 export interface Plugin<Config = Record<string, unknown>> {
   /** Runs once before the first request; a throw fails the instance's start. */
   activate?(ctx: PluginContext<Config>): void | Promise<void>;
-  /** Answers one request (a value or a promise of one). Streaming (async iterables) comes later. */
+  /**
+   * Answers one request: a value, a promise of one, or an async iterable (e.g. an `async function*`)
+   * whose items are streamed to the caller as they are produced (a slow reader pauses it at its
+   * `yield`; a caller that goes away aborts `ctx.signal` and ends the iteration).
+   */
   handle(payload: unknown, ctx: RequestContext<Config>): unknown;
   /** Readiness; bounded by the conductor. */
   health?(ctx: PluginContext<Config>): HealthResult | Promise<HealthResult>;
