@@ -18,6 +18,8 @@ export const commandArgs = {
   'system:shutdown': z.strictObject({
     reason: z.string().max(200).optional(),
   }),
+  /** Desktop app: a native folder picker (e.g. to install a plugin); E_CONFLICT in a browser. */
+  'system:pickFolder': z.strictObject({ title: z.string().max(200).optional() }),
   'logs:query': z.strictObject({
     /** The least severe level to include (`info` includes warn and error). */
     level: z.enum(LOG_LEVELS).optional(),
@@ -116,6 +118,7 @@ export type ParsedArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]
 export interface CommandResults {
   'system:status': StatusSnapshot;
   'system:shutdown': { accepted: true };
+  'system:pickFolder': { path: string | null };
   'logs:query': { entries: LogEntry[]; lastSeq: number };
   'events:query': { events: StoredEvent[] };
   'plugins:list': { plugins: PluginSummary[] };

@@ -62,6 +62,7 @@ export function makeDispatcher(log: Logger): CommandDispatcher {
   const handlers: CommandHandlers = {
     'system:status': () => STATUS_FIXTURE,
     'system:shutdown': () => ({ accepted: true }),
+    'system:pickFolder': notInFixture,
     'logs:query': (args) => ({ entries: [logEntry(1)].slice(0, args.limit), lastSeq: 1 }),
     'events:query': () => ({ events: [EVENT_FIXTURE] }),
     'plugins:list': () => ({ plugins: [] }),

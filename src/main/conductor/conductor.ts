@@ -60,6 +60,8 @@ export interface ConductorOptions {
    * available); without one, secrets go to a 0600 plain-text file in the data dir.
    */
   secretCipher?: SecretCipher | null;
+  /** The desktop shell's native folder picker (`system:pickFolder`); none in headless mode. */
+  pickFolder?: (title: string | undefined) => Promise<string | null>;
   /** Per-pid CPU/RSS of plugin instances; default /proc (Linux) or systeminformation; null: none. */
   processSampler?: ProcessSampler | null;
   /** Log to the console too. Default true. */
@@ -393,7 +395,10 @@ export class Conductor {
           onChange: () => this.markStatusDirty(),
           envSource: process.env,
           logLevel: () => this.config.logLevel,
-          secrets: this.options.secretCipher ? this.store!.encryptedSecrets(this.options.secretCipher) : new FileSecretStore(join(this.dataDir, 'secrets.json')),
+          secrets:
+            this.options.secretCipher && (this.options.secretCipher.available?.() ?? true)
+              ? this.store!.encryptedSecrets(this.options.secretCipher)
+              : new FileSecretStore(join(this.dataDir, 'secrets.json')),
           onCallResult: (plugin, _ok, latencyMs) => this.prometheus.observe(plugin, latencyMs),
           maxLogFileBytes: this.config.logs.maxFileBytes,
           ...(this.options.pluginRuntimePath ? { runtimePath: this.options.pluginRuntimePath } : {}),
@@ -673,6 +678,10 @@ export class Conductor {
         }
         this.requestShutdown(`${args.reason ?? 'shutdown requested'} (via ${caller.binding})`);
         return { accepted: true as const };
+      },
+      'system:pickFolder': async (args) => {
+        if (!this.options.pickFolder) throw new ConductorError('E_CONFLICT', 'there is no folder picker in a browser: type the folder path instead');
+        return { path: await this.options.pickFolder(args.title) };
       },
       'logs:query': (args) => {
         if (!this.store?.isOpen) return this.logBus.query(args);

@@ -24,6 +24,7 @@ const CASES: Record<CommandName, { args: unknown; expect: 'ok' | string }[]> = {
     { args: { reason: 'table test' }, expect: 'ok' },
     { args: { reason: 42 }, expect: 'E_BAD_REQUEST' },
   ],
+  'system:pickFolder': [{ args: {}, expect: 'E_CONFLICT' }],
   'logs:query': [
     { args: { limit: 5, level: 'info' }, expect: 'ok' },
     { args: { limit: 'x' }, expect: 'E_BAD_REQUEST' },

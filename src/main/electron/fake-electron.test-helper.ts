@@ -236,9 +236,23 @@ export const ipcMain = {
 
 export const dialog = {
   errors: [] as Array<{ title: string; content: string }>,
+  /** What the next open dialog answers. */
+  nextOpen: { canceled: true, filePaths: [] as string[] },
   showErrorBox(title: string, content: string): void {
     dialog.errors.push({ title, content });
   },
+  async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+    void args;
+    return dialog.nextOpen;
+  },
+};
+
+/** No OS keychain in tests: secrets go to the file store. */
+export const safeStorage = {
+  isEncryptionAvailable: () => false,
+  getSelectedStorageBackend: () => 'basic_text',
+  encryptString: (plain: string) => Buffer.from(plain, 'utf8'),
+  decryptString: (cipher: Buffer) => cipher.toString('utf8'),
 };
 
 /** Back to a fresh Electron between tests. */
@@ -253,4 +267,5 @@ export function resetFakeElectron(): void {
   powerMonitor.removeAllListeners();
   ipcMain.handlers.clear();
   dialog.errors = [];
+  dialog.nextOpen = { canceled: true, filePaths: [] };
 }

@@ -33,6 +33,7 @@ function setup() {
 const VALID_ARGS: Record<string, unknown> = {
   'system:status': {},
   'system:shutdown': {},
+  'system:pickFolder': {},
   'logs:query': {},
   'events:query': {},
   'plugins:list': {},

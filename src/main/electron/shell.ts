@@ -7,7 +7,7 @@
  * this file only wires them to Electron.
  */
 import { existsSync } from 'node:fs';
-import { app, dialog, powerMonitor, type BrowserWindow, type Event as ElectronEvent } from 'electron';
+import { app, dialog, powerMonitor, safeStorage, type BrowserWindow, type Event as ElectronEvent } from 'electron';
 import type { StatusSnapshot } from '../../shared/domain';
 import { systemClock } from '../common/clock';
 import { DisposableStore, toDisposable } from '../common/disposable';
@@ -67,6 +67,18 @@ export async function runElectronShell(options: ElectronShellOptions): Promise<v
       // Electron's quit paths.
       signals: null,
       ...(nativeBinding ? { nativeBinding } : {}),
+      // Plugin secrets encrypted with the OS keychain; where there is none (Linux without a
+      // keyring: "basic_text"), they go to the 0600 file like headless mode.
+      secretCipher: {
+        encrypt: (plain) => safeStorage.encryptString(plain),
+        decrypt: (cipher) => safeStorage.decryptString(cipher),
+        available: () => safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+      },
+      pickFolder: async (title) => {
+        const options = { title: title ?? 'Choose a folder', properties: ['openDirectory' as const] };
+        const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
     });
   } catch (error) {
     failStartup(sequencer.startupFailed(), messageOf(error));

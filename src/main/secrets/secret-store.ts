@@ -21,6 +21,8 @@ export interface SecretStore {
 export interface SecretCipher {
   encrypt(plain: string): Buffer;
   decrypt(cipher: Buffer): string;
+  /** False when the OS offers no real encryption (then secrets go to the 0600 file). Default true. */
+  available?(): boolean;
 }
 
 type FileShape = Record<string, Record<string, string>>;
