@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { apiRoutes } from '../../bridge/api-routes';
 import { HttpBridge } from '../../bridge/http-bridge';
 import { Sandbox, waitFor, type Harness } from './integration.test-helper';
@@ -221,5 +222,51 @@ describe('streaming (node plugins, real HTTP)', () => {
     const stopped = await waitFor(() => (stateOf('stopped') as { n: number; aborted: boolean } | undefined) ?? null, 'the plugin to see its abort', 10_000);
     expect(stopped.aborted).toBe(true);
     await waitFor(async () => ((await h.plugin('firehose')).instances.every((i) => i.inFlight === 0) ? true : null), 'the stream to be gone');
+  });
+});
+
+describe('streaming over the WebSocket (requests:stream)', () => {
+  let box: Sandbox;
+  let h: Harness;
+  let bridge: HttpBridge;
+  const token = HttpBridge.generateToken();
+
+  beforeAll(async () => {
+    box = new Sandbox('streaming-ws', { health: { intervalMs: 100 } });
+    box.copyPlugin('tokens');
+    h = await box.start();
+    await h.waitReady('tokens');
+    const c = h.conductor;
+    bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger });
+    await bridge.start();
+  });
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await box?.dispose();
+  });
+
+  it('chunks arrive as requests:chunk events; closing the socket cancels the stream in the plugin', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api/v1/ws`, { headers: { Authorization: `Bearer ${token}` } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const chunks: unknown[] = [];
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { type: string; event?: string; payload?: { streamId: string; chunk: unknown } };
+      if (msg.type === 'event' && msg.event === 'requests:chunk' && msg.payload?.streamId === 'ws-1') chunks.push(msg.payload.chunk);
+    });
+    ws.send(JSON.stringify({ type: 'subscribe', event: 'requests:chunk' }));
+    ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'requests:stream', args: { capability: 'text.tokens', payload: { text: 'a b c d e f g h i j', delayMs: 300 }, streamId: 'ws-1' } }));
+    await waitFor(() => (chunks.length >= 2 ? true : null), 'two chunks over the WebSocket');
+    ws.close();
+    // The plugin was told: its generator stopped early (it logs how far it got).
+    const { entries } = await waitFor(async () => {
+      const r = await h.must('logs:query', { plugin: 'tokens', text: 'stopped after', limit: 5 });
+      return r.entries.length > 0 ? r : null;
+    }, 'the tokens plugin to log that it stopped', 10_000);
+    expect(entries[0]!.message).toMatch(/stopped after \d+ of 10 words \(the caller went away\)/);
+    await waitFor(async () => ((await h.plugin('tokens')).instances.every((i) => i.inFlight === 0) ? true : null), 'the stream to be gone');
   });
 });
