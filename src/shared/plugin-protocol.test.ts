@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestEntry, responseEntry, truncate, validateChildMessage, validateStateOp } from './plugin-protocol';
+import { entryDeadline, requestEntry, responseEntry, truncate, validateChildMessage, validateStateOp } from './plugin-protocol';
 
 describe('validateChildMessage', () => {
   it('accepts every well-formed child message', () => {
@@ -46,10 +46,20 @@ describe('validateChildMessage', () => {
 
 describe('compact entries', () => {
   it('leave an undefined payload or value out, so it arrives undefined rather than null', () => {
-    expect(requestEntry(1, 99, undefined, { a: 1 })).toEqual([1, 99, 0, { a: 1 }]);
-    expect(requestEntry(2, 99, 'cap', undefined)).toEqual([2, 99, 'cap']);
-    expect(JSON.parse(JSON.stringify(requestEntry(2, 99, 'cap', undefined)))[3]).toBeUndefined();
+    expect(requestEntry(1, 99, 0, undefined, { a: 1 })).toEqual([1, 99, 0, { a: 1 }]);
+    expect(requestEntry(2, 99, 0, 'cap', undefined)).toEqual([2, 99, 'cap']);
+    expect(JSON.parse(JSON.stringify(requestEntry(2, 99, 0, 'cap', undefined)))[3]).toBeUndefined();
     expect(responseEntry(3, { ok: true, value: null })).toEqual([3, 1, null]);
+  });
+
+  it('carry the deadline relative to the time base, exactly (fractions too)', () => {
+    const base = 1_764_075_000_000;
+    for (const deadline of [base + 30_000, base + 0.5, base + 12_345.678, 1_800_000_000_000.25]) {
+      const wire = JSON.parse(JSON.stringify(requestEntry(7, deadline, base, undefined, 1)));
+      expect(Number.isInteger(wire[1]) || deadline % 1 !== 0).toBe(true);
+      expect(entryDeadline(wire, base)).toBe(deadline);
+    }
+    expect(requestEntry(7, base + 30_000, base, undefined, 1)[1]).toBe(30_000);
     expect(responseEntry(4, { ok: true })).toEqual([4, 1]);
     expect(responseEntry(5, { ok: false, error: { code: 'E_PLUGIN_ERROR', message: 'm' } })).toEqual([5, 0, { code: 'E_PLUGIN_ERROR', message: 'm' }]);
   });

@@ -51,6 +51,11 @@ export interface InitMessage {
   config: Record<string, unknown>;
   env: Record<string, string>;
   heartbeatMs: number;
+  /**
+   * Main's clock time when the instance started: the deadlines of compact requests are relative
+   * to it (absent: 0, i.e. absolute).
+   */
+  timeBase?: number;
 }
 export interface RequestMessage {
   type: 'request';
@@ -71,9 +76,11 @@ export interface CreditMessage { type: 'credit'; id: number; n: number }
 export interface RequestResultMessage { type: 'request-result'; id: number; result: WireResult }
 
 /**
- * A request in compact form: `[id, deadline, capability, payload]`, where `capability` is `0` when
- * none was asked for and `payload` is left out when it is `undefined` (so it arrives `undefined`,
- * as a missing key of a `request` object would; JSON would turn an `undefined` element into `null`).
+ * A request in compact form: `[id, deadline, capability, payload]`. `deadline` is relative to the
+ * `timeBase` of `init` (epoch ms is a 13-digit double, which costs JSON ~75 ns to write and ~35 ns
+ * to read, as much as the rest of an echo request; the offset is a small integer). `capability`
+ * is `0` when none was asked for; `payload` is left out when it is `undefined` (so it arrives
+ * `undefined`, as a missing key of a `request` object would; JSON makes an `undefined` element `null`).
  */
 export type RequestEntry = [id: number, deadline: number, capability: string | 0, payload?: unknown];
 
@@ -220,10 +227,17 @@ function validateTarget(value: unknown): string | null {
   return 'target names neither a capability nor a plugin';
 }
 
-/** Builds a compact request (see `RequestEntry`). */
-export function requestEntry(id: number, deadline: number, capability: string | undefined, payload: unknown): RequestEntry {
+/** Builds a compact request (see `RequestEntry`); `timeBase` is the one `init` carried. */
+export function requestEntry(id: number, deadline: number, timeBase: number, capability: string | undefined, payload: unknown): RequestEntry {
   const cap = capability === undefined ? 0 : capability;
-  return payload === undefined ? [id, deadline, cap] : [id, deadline, cap, payload];
+  const relative = deadline - timeBase;
+  return payload === undefined ? [id, relative, cap] : [id, relative, cap, payload];
+}
+
+/** The absolute deadline of a compact request (JSON turns a non-finite number into null: kept as it comes). */
+export function entryDeadline(entry: RequestEntry, timeBase: number): number {
+  const relative = entry[1];
+  return typeof relative === 'number' ? timeBase + relative : relative;
 }
 
 /** Builds a compact answer (see `ResponseEntry`). */

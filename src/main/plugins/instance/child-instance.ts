@@ -76,6 +76,8 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
   private readonly sender: CoalescingSender<MainMessage>;
   private readonly pending: CallTable;
   private nextId = 1;
+  /** Clock time sent in `init`; compact requests carry their deadline relative to it. */
+  private timeBase = 0;
   /** Answers being streamed, by request id: the stream and its deadline timer. */
   private readonly streams = new Map<number, { stream: ChunkStream; timer: Disposable }>();
   private started = false;
@@ -166,7 +168,8 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
         this.failStart(new ConductorError('E_PLUGIN_CRASHED', `plugin ${this.plugin} (${this.id}) could not be started: ${(error as Error).message}`));
         return;
       }
-      this.sender.send({ type: 'init', plugin: this.plugin, instance: this.id, ...this.options.init });
+      this.timeBase = Math.floor(clock.now());
+      this.sender.send({ type: 'init', plugin: this.plugin, instance: this.id, ...this.options.init, timeBase: this.timeBase });
     });
   }
 
@@ -237,7 +240,7 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
     if (signal?.aborted) return cancelledError(signal);
     const id = this.nextId++;
     this.pending.add(new PendingCall(id, deadline, receiver as CallReceiver<unknown>, token), signal);
-    this.sender.send(requestEntry(id, deadline, capability, payload));
+    this.sender.send(requestEntry(id, deadline, this.timeBase, capability, payload));
     return null;
   }
 

@@ -18,7 +18,7 @@ import type {
   WireStateOp,
   WireTarget,
 } from '../../../shared/plugin-protocol';
-import { PROTOCOL_LIMITS, responseEntry, truncate } from '../../../shared/plugin-protocol';
+import { PROTOCOL_LIMITS, entryDeadline, responseEntry, truncate } from '../../../shared/plugin-protocol';
 import type { Plugin, PluginContext, RequestOptions } from './plugin-api';
 import { CoalescingSender } from '../instance/coalescing-sender';
 import { createPluginContext, HandlerContext, type ContextBackend } from './plugin-context';
@@ -64,6 +64,8 @@ export class PluginRuntime implements ContextBackend {
   private readonly flows = new Map<number, StreamFlow>();
   private outboundDeletes = 0;
   private nextOutboundId = 1;
+  /** From `init`: compact requests' deadlines are relative to it. */
+  private timeBase = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly sender: CoalescingSender<ChildMessage>;
 
@@ -91,7 +93,7 @@ export class PluginRuntime implements ContextBackend {
     if (Array.isArray(message)) {
       const entry = message as RequestEntry;
       const capability = entry[2];
-      this.handleRequest(entry[0], entry[1], capability === 0 ? undefined : capability, entry[3]);
+      this.handleRequest(entry[0], entryDeadline(entry, this.timeBase), capability === 0 ? undefined : capability, entry[3]);
       return;
     }
     switch (message.type) {
@@ -142,6 +144,7 @@ export class PluginRuntime implements ContextBackend {
   private async init(message: InitMessage): Promise<void> {
     if (this.phase !== 'waiting') return;
     this.phase = 'loading';
+    this.timeBase = typeof message.timeBase === 'number' ? message.timeBase : 0;
     const ctx = createPluginContext({ name: message.plugin, instance: message.instance }, message.config, message.env, this);
     this.ctx = ctx;
     const entry = message.entryPath;
