@@ -321,7 +321,7 @@ export class Router implements Service, HealthReporter {
       p.attemptStartedAt = started;
       let refused: unknown;
       try {
-        refused = instance.callWith(p.payload, p.deadline, p.capability, signal, this.receiver, p);
+        refused = instance.callWith(p.payload, p.deadline, p.capability, signal, this.receiver, p, now);
       } catch (error) {
         refused = error;
       }

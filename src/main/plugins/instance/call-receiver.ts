@@ -15,9 +15,18 @@ export interface CallbackCallable {
   /**
    * Sends one request like `call(payload, { deadline, capability, signal })`. Returns null when it
    * was sent (the outcome goes to `receiver` exactly once), or the error it was refused with at once
-   * (then `receiver` hears nothing).
+   * (then `receiver` hears nothing). `now`, when given, is the caller's reading of the instance's
+   * clock just before (it saves the instance a read).
    */
-  callWith<T>(payload: unknown, deadline: number, capability: string | undefined, signal: AbortSignal | undefined, receiver: CallReceiver<T>, token: T): Error | null;
+  callWith<T>(
+    payload: unknown,
+    deadline: number,
+    capability: string | undefined,
+    signal: AbortSignal | undefined,
+    receiver: CallReceiver<T>,
+    token: T,
+    now?: number,
+  ): Error | null;
 }
 
 export function hasCallWith(instance: object): instance is CallbackCallable {

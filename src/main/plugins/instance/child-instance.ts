@@ -228,12 +228,21 @@ export class ChildInstance implements PluginInstance, InstanceVitals, CallbackCa
   }
 
   /** `call` without a promise (see `CallbackCallable`): the router's hot path. */
-  callWith<T>(payload: unknown, deadline: number, capability: string | undefined, signal: AbortSignal | undefined, receiver: CallReceiver<T>, token: T): Error | null {
-    if (!SERVING.has(this.currentState) || this.stopRequested || this.exited) return this.refusal();
+  callWith<T>(
+    payload: unknown,
+    deadline: number,
+    capability: string | undefined,
+    signal: AbortSignal | undefined,
+    receiver: CallReceiver<T>,
+    token: T,
+    now?: number,
+  ): Error | null {
+    const state = this.currentState;
+    if ((state !== 'ready' && state !== 'degraded' && state !== 'unready') || this.stopRequested || this.exited) return this.refusal();
     if (typeof deadline !== 'number' || Number.isNaN(deadline)) {
       return new ConductorError('E_BAD_REQUEST', 'call: options.deadline must be a number', { field: 'deadline' });
     }
-    if (deadline <= this.options.clock.now()) {
+    if (deadline <= (now ?? this.options.clock.now())) {
       this.errorCount++;
       return new ConductorError('E_TIMEOUT', `the deadline passed before the call to ${this.id} was sent`);
     }
