@@ -13,7 +13,7 @@ export class PluginDetailPage {
   readonly quarantine: Locator;
   readonly retryButton: Locator;
   readonly logs: Locator;
-  readonly configuration: Locator;
+  readonly about: Locator;
   readonly scaling: Locator;
   readonly actionStatus: Locator;
 
@@ -32,7 +32,7 @@ export class PluginDetailPage {
     this.quarantine = page.getByRole('region', { name: /^Quarantined/ });
     this.retryButton = this.quarantine.getByRole('button', { name: `Retry ${name}` });
     this.logs = page.getByRole('region', { name: 'Recent logs' });
-    this.configuration = page.getByRole('region', { name: 'Configuration' });
+    this.about = page.getByRole('region', { name: 'About' });
     this.scaling = page.getByRole('region', { name: 'Scaling' });
     this.actionStatus = page.getByRole('status', { name: 'Action result' });
   }

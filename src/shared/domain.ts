@@ -157,6 +157,17 @@ export interface PluginEnvVar {
   description?: string;
 }
 
+/** One config key as the plugin's manifest declares it. */
+export interface ConfigFieldView {
+  type: 'string' | 'number' | 'integer' | 'boolean';
+  default?: unknown;
+  enum?: unknown[];
+  /** Inclusive bounds; only for number and integer. */
+  min?: number;
+  max?: number;
+  description?: string;
+}
+
 export interface PluginDetail extends PluginSummary {
   /** Effective config (manifest defaults + overrides). */
   config: Record<string, unknown>;
@@ -164,6 +175,8 @@ export interface PluginDetail extends PluginSummary {
   env: PluginEnvVar[];
   /** How values set in Conductor are kept: encrypted (desktop app) or a 0600 plain-text file (headless). */
   secretStorage: { protection: 'encrypted' | 'plain-file'; location: string };
+  /** The manifest's config schema (types, defaults, allowed values, bounds), for the settings form. */
+  configSchema?: Record<string, ConfigFieldView>;
   /** Recent lifecycle events of this plugin, newest first. */
   events: StoredEvent[];
 }

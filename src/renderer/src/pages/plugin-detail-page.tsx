@@ -1,6 +1,8 @@
+import { useRef } from 'react';
 import { ActionStatus } from '../components/action-status';
 import { InstancesTable } from '../components/plugin-detail/instances-table';
-import { ConfigCard, ScalingCard } from '../components/plugin-detail/plugin-facts';
+import { AboutCard, ScalingCard } from '../components/plugin-detail/plugin-facts';
+import { MissingEnvCallout, needsEnv, PluginSettings } from '../components/plugin-detail/plugin-settings';
 import { PluginLogs } from '../components/plugin-detail/plugin-logs';
 import { PluginTimeline } from '../components/plugin-detail/plugin-timeline';
 import { QuarantineCard } from '../components/plugin-detail/quarantine-card';
@@ -39,6 +41,7 @@ function PluginDetail({ name }: { name: string }) {
   const logs = usePluginLogs(name);
   const metrics = useMetricsHistory(name);
   const now = useNow(1000);
+  const settingsFirst = useRef(false);
 
   if (status === null) {
     return (
@@ -69,6 +72,12 @@ function PluginDetail({ name }: { name: string }) {
   }
 
   const breaker = breakerOf(plugin);
+  // A plugin waiting for a required variable: the callout and the settings come first. Once
+  // there, the settings stay there for this visit (moving them would lose the form's state and
+  // its result just as the save starts the plugin).
+  const envNeeded = needsEnv(plugin, detail.value);
+  if (envNeeded) settingsFirst.current = true;
+  const envFirst = settingsFirst.current;
   return (
     <div className={connection === 'open' ? 'grid' : 'grid grid--stale'}>
       <div className="span-12 detail-head">
@@ -120,11 +129,14 @@ function PluginDetail({ name }: { name: string }) {
       <div className="span-12">
         <ActionStatus />
       </div>
+      {envNeeded && <MissingEnvCallout plugin={plugin} detail={detail.value} />}
       {plugin.quarantine && <QuarantineCard name={plugin.name} cause={plugin.quarantine} />}
+      {envFirst && <PluginSettings detail={detail.value} prominent={envNeeded} />}
       <InstancesTable instances={plugin.instances} isolation={plugin.isolation} />
       <PluginTimeline samples={metrics.history?.plugin ?? null} events={events.value} eventsError={events.error} now={now} />
       <ScalingCard plugin={plugin} />
-      <ConfigCard detail={detail.value} />
+      <AboutCard detail={detail.value} />
+      {!envFirst && <PluginSettings detail={detail.value} prominent={false} />}
       <PluginLogs entries={logs.value} error={logs.error} />
     </div>
   );
