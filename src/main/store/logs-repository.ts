@@ -1,18 +1,9 @@
 import type Database from 'better-sqlite3';
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../shared/domain';
+import type { LogQuery } from '../logging/log-bus';
 
-/** What the Logs page asks the store for (the same filters as the live ring buffer). */
-export interface StoredLogQuery {
-  /** The least severe level to include (`info` includes warn and error). */
-  level?: LogLevel | undefined;
-  source?: string | undefined;
-  plugin?: string | undefined;
-  /** Case-insensitive substring of the message. */
-  text?: string | undefined;
-  afterSeq?: number | undefined;
-  beforeSeq?: number | undefined;
-  limit: number;
-}
+/** What the Logs page asks the store for: the same filters as the live ring buffer. */
+export type StoredLogQuery = LogQuery;
 
 interface LogRow {
   seq: number;

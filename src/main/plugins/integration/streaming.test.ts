@@ -14,6 +14,23 @@ import { apiRoutes } from '../../bridge/api-routes';
 import { HttpBridge } from '../../bridge/http-bridge';
 import { Sandbox, waitFor, type Harness } from './integration.test-helper';
 
+/** The conductor's HTTP API (with the convenience routes) on a free loopback port. */
+async function serve(h: Harness, token: string): Promise<HttpBridge> {
+  const c = h.conductor;
+  const bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger, routes: apiRoutes(c.dispatcher, c.prometheus, (args, signal) => c.sendRequest(args, signal)) });
+  await bridge.start();
+  return bridge;
+}
+
+/** POST /api/v1/requests; resolves with the response as soon as its headers arrive. */
+function post(bridge: HttpBridge, token: string, body: unknown): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/v1/requests', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, resolve);
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
 describe('streaming (command plugin, real HTTP)', () => {
   let box: Sandbox;
   let h: Harness;
@@ -25,23 +42,13 @@ describe('streaming (command plugin, real HTTP)', () => {
     box.copyPlugin('py-greeter');
     h = await box.start();
     await h.waitReady('py-greeter');
-    const c = h.conductor;
-    bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger, routes: apiRoutes(c.dispatcher, c.prometheus, (args, signal) => c.sendRequest(args, signal)) });
-    await bridge.start();
+    bridge = await serve(h, token);
   });
 
   afterAll(async () => {
     await bridge?.stop();
     await box?.dispose();
   });
-
-  function open(body: unknown): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/v1/requests', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, resolve);
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
-    });
-  }
 
   async function lines(res: IncomingMessage, onLine: (line: Record<string, unknown>, at: number) => void = () => {}): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
@@ -61,7 +68,7 @@ describe('streaming (command plugin, real HTTP)', () => {
 
   it('chunks arrive as NDJSON while the plugin is still producing', async () => {
     const t0 = Date.now();
-    const res = await open({ capability: 'text.greet', payload: { name: 'Ada', stream: true, delay: 0.4 }, stream: true });
+    const res = await post(bridge, token, { capability: 'text.greet', payload: { name: 'Ada', stream: true, delay: 0.4 }, stream: true });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/x-ndjson');
     let firstAt = 0;
@@ -78,7 +85,7 @@ describe('streaming (command plugin, real HTTP)', () => {
 
   it('the one-value form collects the chunks; a plain answer streams as one chunk', async () => {
     expect(await h.send({ capability: 'text.greet', payload: { name: 'Bo', stream: true, delay: 0 } })).toMatchObject({ ok: true, value: [{ token: 'Hello' }, { token: 'Bo' }, { token: 'from' }, expect.anything()] });
-    const res = await open({ capability: 'text.greet', payload: { name: 'Cy' }, stream: true });
+    const res = await post(bridge, token, { capability: 'text.greet', payload: { name: 'Cy' }, stream: true });
     const all = await lines(res);
     expect(all[0]).toMatchObject({ chunk: { greeting: 'Hello, Cy!' } });
     expect(all.at(-1)).toMatchObject({ done: true, chunks: 1 });
@@ -96,7 +103,7 @@ describe('streaming (command plugin, real HTTP)', () => {
   });
 
   it('an error before streaming is an ordinary error envelope', async () => {
-    const res = await open({ capability: 'no.such', payload: 1, stream: true });
+    const res = await post(bridge, token, { capability: 'no.such', payload: 1, stream: true });
     expect(res.statusCode).toBe(404);
     const body = JSON.parse(await new Promise<string>((r) => {
       let t = '';
@@ -107,7 +114,7 @@ describe('streaming (command plugin, real HTTP)', () => {
   });
 
   it('a client that goes away cancels the stream; the instance is free again', async () => {
-    const res = await open({ capability: 'text.greet', payload: { name: 'Ed', stream: true, delay: 2 }, stream: true });
+    const res = await post(bridge, token, { capability: 'text.greet', payload: { name: 'Ed', stream: true, delay: 2 }, stream: true });
     await new Promise<void>((resolve) => res.once('data', () => resolve()));
     res.destroy();
     await waitFor(async () => ((await h.plugin('py-greeter')).instances.every((i) => i.inFlight === 0) ? true : null), 'the in-flight count to drop after the client left', 10_000);
@@ -148,23 +155,13 @@ describe('streaming (node plugins, real HTTP)', () => {
     h = await box.start();
     await h.waitReady('tokens');
     await h.waitReady('firehose');
-    const c = h.conductor;
-    bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger, routes: apiRoutes(c.dispatcher, c.prometheus, (args, signal) => c.sendRequest(args, signal)) });
-    await bridge.start();
+    bridge = await serve(h, token);
   });
 
   afterAll(async () => {
     await bridge?.stop();
     await box?.dispose();
   });
-
-  function open(body: unknown): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/v1/requests', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, resolve);
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
-    });
-  }
 
   /** The firehose plugin's `ctx.state` value, read from the database beside the conductor (WAL allows it). */
   function stateOf(key: string): unknown {
@@ -178,7 +175,7 @@ describe('streaming (node plugins, real HTTP)', () => {
   }
 
   it('tokens: words arrive one by one while the generator runs', async () => {
-    const res = await open({ capability: 'text.tokens', payload: { text: 'one two three four five', delayMs: 250 }, stream: true });
+    const res = await post(bridge, token, { capability: 'text.tokens', payload: { text: 'one two three four five', delayMs: 250 }, stream: true });
     expect(res.statusCode).toBe(200);
     const seen: Array<{ line: Record<string, unknown>; at: number }> = [];
     let partial = '';
@@ -198,7 +195,7 @@ describe('streaming (node plugins, real HTTP)', () => {
   });
 
   it('a slow reader slows the plugin (bounded buffering); closing the connection aborts the plugin', async () => {
-    const res = await open({ plugin: 'firehose', payload: {}, stream: true });
+    const res = await post(bridge, token, { plugin: 'firehose', payload: {}, stream: true });
     expect(res.statusCode).toBe(200);
     await new Promise<void>((resolve) => res.once('data', () => resolve()));
     res.pause();
@@ -236,9 +233,7 @@ describe('streaming over the WebSocket (requests:stream)', () => {
     box.copyPlugin('tokens');
     h = await box.start();
     await h.waitReady('tokens');
-    const c = h.conductor;
-    bridge = new HttpBridge({ port: 0, token, rendererDir: null, dispatcher: c.dispatcher, events: c.events, log: c.logger });
-    await bridge.start();
+    bridge = await serve(h, token);
   });
 
   afterAll(async () => {
