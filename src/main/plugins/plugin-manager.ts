@@ -721,14 +721,13 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   /** Replaces a crashed instance after the plugin's restart backoff (first ≤ 250 ms, growing). */
   private scheduleRestart(slot: PluginSlot): void {
     if (this.stopping || !slot.enabled || slot.quarantine) return;
-    // One timer replaces every instance that crashed meanwhile; each counts as a restart.
-    slot.pendingRestarts++;
+    // Counted when the crash is seen: one timer replaces every instance that crashed meanwhile
+    // (and the scaler may replace one first), but each crash is one restart.
+    slot.restarts++;
     if (slot.restartTimer) return;
     const delay = this.healthOf(slot).backoff.nextDelay();
     slot.restartTimer = this.options.clock.setTimeout(() => {
       slot.restartTimer = null;
-      slot.restarts += slot.pendingRestarts;
-      slot.pendingRestarts = 0;
       void slot.serialize(() => this.fitToBounds(slot));
     }, Math.round(delay));
   }

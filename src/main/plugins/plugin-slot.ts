@@ -36,8 +36,6 @@ export class PluginSlot {
   secretValues: string[] = [];
   /** Instances restarted after a crash, for status and /metrics. */
   restarts = 0;
-  /** Crashed instances waiting for the restart timer. */
-  pendingRestarts = 0;
   routerRegistration: Disposable | null = null;
   /** Serialises management operations (enable, restart, bounds…) on this plugin. */
   private queue: Promise<void> = Promise.resolve();
