@@ -1,38 +1,35 @@
-import { join } from 'node:path';
 import type { PluginDetail, PluginMetrics, PluginSummary } from '../../shared/domain';
 import type { ErrorCode } from '../../shared/result';
 import { ConductorError } from '../../shared/result';
 import type { Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import type { ComponentReport, HealthReporter } from '../common/health';
-import type { CrashCause } from '../health/crash-loop-detector';
 import type { TickHandler } from '../health/health-monitor';
 import type { ProbeHistory } from '../health/probe-history';
 import type { Service, StopOptions } from '../common/service';
 import type { LogBus } from '../logging/log-bus';
 import type { Logger } from '../logging/logger';
-import { RotatingFile } from '../logging/rotating-file';
 import type { RoutableInstance } from './instance-types';
 import type { Router } from '../router/router';
 import type { ScalingDecision } from '../scaler/scaling-policy';
 import type { ScalingTarget } from '../scaler/scaler';
 import type { Store } from '../store/store';
-import { readPlugin, type DiscoveredPlugin } from './discovery';
-import { createInstance, type ManagedInstance } from './instance';
-import type { InstanceExit, InstanceHost, InstanceLogEntry, StateOp } from './instance-types';
-import { resolvePluginConfig, type PluginManifest } from './manifest';
-import { installPlugin, uninstallPlugin } from './plugin-installer';
-import { PluginHealth, type PluginHealthTuning, type RecycleCause } from './plugin-health';
+import type { DiscoveredPlugin } from './discovery';
+import type { CrashCause } from '../health/crash-loop-detector';
+import type { ManagedInstance } from './instance';
+import type { InstanceExit } from './instance-types';
+import { PluginHealth, type PluginHealthTuning } from './plugin-health';
 import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSlot } from './plugin-slot';
 import { InstanceUsage } from './instance-usage';
-import { isAtLeast } from '../logging/log-bus';
 import type { LogLevel } from '../../shared/domain';
-import { CommandInstance } from './command/command-instance';
-import { checkEnvUpdate, envViews, redact, resolvePluginEnv, writeEnv } from './plugin-env';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProcessSampler } from '../scaler/process-sampler';
-
+import { PluginCrashHandling } from './plugin-crash-handling';
+import { createPluginInstanceHost } from './plugin-instance-host';
+import { PluginInstances } from './plugin-instances';
+import { PluginInstallOps } from './plugin-install-ops';
+import { PluginSettingsOps } from './plugin-settings-ops';
 export interface PluginManagerOptions {
   /** `<dataDir>/plugins` (installs go here) and `<dataDir>/logs/plugins` (per-plugin logs). */
   pluginsDir: string;
@@ -69,9 +66,6 @@ export interface PluginManagerOptions {
   processSampler?: ProcessSampler | null;
 }
 
-/** How long a start failure's exit (code, last lines) is awaited for the crash cause. */
-const START_EXIT_WAIT_MS = 3_000;
-
 /**
  * Startup step 7 and plugin management: starts each enabled plugin's instances in dependency
  * order (a plugin starts only once its dependencies are ready), registers it with the router,
@@ -81,15 +75,60 @@ const START_EXIT_WAIT_MS = 3_000;
 export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private readonly slots = new Map<string, PluginSlot>();
   private readonly order: PluginSlot[] = [];
-  private readonly logFiles = new Map<string, RotatingFile>();
   private stopping = false;
   private tickSubscription: Disposable | null = null;
   private readonly usage: InstanceUsage | null;
   private readonly usageOf = (pid: number | null) => this.usage?.of(pid);
+  private readonly settings: PluginSettingsOps;
+  private readonly crashes: PluginCrashHandling;
+  private readonly instances: PluginInstances;
+  private readonly installOps: PluginInstallOps;
 
   // Instances' deadline timers never fire early: their DeadlineQueue re-arms an early timer.
   constructor(private readonly options: PluginManagerOptions) {
     this.usage = options.processSampler ? new InstanceUsage(options.processSampler, options.log, () => options.onChange()) : null;
+    // The parts' narrow views of the manager: each takes what its deps interface names.
+    const parts = {
+      ...options,
+      onChange: () => options.onChange(),
+      record: (kind: string, source: string, data: Record<string, unknown>) => options.record(kind, source, data),
+      isStopping: () => this.stopping,
+      find: (name: string) => this.slots.get(name),
+      slot: (name: string) => this.slot(name),
+      validSlot: (name: string) => {
+        const slot = this.slot(name);
+        this.assertValid(slot);
+        return slot;
+      },
+      all: () => this.order,
+      addSlot: (plugin: DiscoveredPlugin) => this.addSlot(plugin),
+      removeSlot: (name: string, slot: PluginSlot) => {
+        this.slots.delete(name);
+        this.order.splice(this.order.indexOf(slot), 1);
+      },
+      detail: (name: string) => this.detail(name),
+      summaryOf: (slot: PluginSlot) => this.summaryOf(slot),
+      audit: (slot: PluginSlot, kind: string, data: Record<string, unknown>) => this.audit(slot, kind, data),
+      setState: (slot: PluginSlot, state: PluginSummary['state'], reason: string | undefined) => this.setState(slot, state, reason),
+      healthOf: (slot: PluginSlot) => this.healthOf(slot),
+      register: (slot: PluginSlot) => this.register(slot),
+      unregister: (slot: PluginSlot) => this.unregister(slot),
+      bringUp: (slot: PluginSlot) => this.bringUp(slot),
+      applySaved: (slot: PluginSlot) => this.settings.applySaved(slot),
+      resolveEnv: (slot: PluginSlot) => this.settings.resolveEnv(slot),
+      forget: (slot: PluginSlot, instance: ManagedInstance) => this.instances.forget(slot, instance),
+      stopInstances: (slot: PluginSlot, instances: ManagedInstance[], deadline: number) => this.instances.stopInstances(slot, instances, deadline),
+      rollInstances: (slot: PluginSlot) => this.instances.rollInstances(slot),
+      fitToBounds: (slot: PluginSlot) => this.instances.fitToBounds(slot),
+      countCrash: (slot: PluginSlot, cause: CrashCause) => this.crashes.countCrash(slot, cause),
+      scheduleRestart: (slot: PluginSlot) => this.crashes.scheduleRestart(slot),
+      onInstanceExit: (slot: PluginSlot, instance: ManagedInstance, exit: InstanceExit) => this.crashes.onInstanceExit(slot, instance, exit),
+      secretValuesOf: (plugin: string) => this.slots.get(plugin)?.secretValues,
+    };
+    this.settings = new PluginSettingsOps(parts);
+    this.crashes = new PluginCrashHandling(parts);
+    this.instances = new PluginInstances({ ...parts, host: createPluginInstanceHost(parts) });
+    this.installOps = new PluginInstallOps(parts);
   }
 
   // ---- lifecycle ----
@@ -99,7 +138,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     for (const plugin of this.options.discovered()) this.addSlot(plugin);
     for (const slot of this.order) {
       if (slot.state === 'invalid') continue;
-      this.applySavedSettings(slot);
+      this.settings.applySaved(slot);
       if (!slot.enabled) {
         this.setState(slot, 'disabled', undefined);
         continue;
@@ -131,7 +170,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     for (const slot of [...this.order].reverse()) {
       if (slot.instances.length === 0) continue;
       this.setState(slot, 'stopping', undefined);
-      await this.stopInstances(slot, [...slot.instances], deadline);
+      await this.instances.stopInstances(slot, [...slot.instances], deadline);
       this.setState(slot, 'stopped', 'conductor stopped');
     }
     for (const slot of this.order) {
@@ -160,66 +199,20 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   detail(name: string): PluginDetail {
     const slot = this.slot(name);
     const manifest = slot.plugin.manifest;
-    const env = manifest ? envViews(manifest, this.storedEnv(slot.name), this.options.envSource ?? {}) : [];
+    const { env, secretStorage } = this.settings.envDetail(slot);
     const events = this.options.store.events.query({ source: `plugin:${slot.name}`, limit: 50 });
-    const secretStorage = this.options.secrets
-      ? { protection: this.options.secrets.protection, location: this.options.secrets.location }
-      : { protection: 'plain-file' as const, location: 'not available: only the environment' };
     const configSchema = manifest ? structuredClone(manifest.config) : undefined;
     return { ...this.summaryOf(slot), config: slot.config, env, secretStorage, ...(configSchema ? { configSchema } : {}), events };
   }
 
-  /**
-   * `plugins:setConfig`: overrides validated against the manifest's config schema (null resets a
-   * key to its default), saved, and applied by a rolling restart when instances are running.
-   */
+  /** `plugins:setConfig`: validated, saved, applied by a rolling restart (see PluginSettingsOps). */
   setConfig(name: string, overrides: Record<string, unknown>): Promise<PluginDetail> {
-    const slot = this.slot(name);
-    this.assertValid(slot);
-    const saved = this.options.store.pluginSettings.get(slot.name)?.config ?? {};
-    const merged: Record<string, unknown> = { ...saved };
-    for (const [key, value] of Object.entries(overrides)) {
-      if (value === null) delete merged[key];
-      else merged[key] = value;
-    }
-    const resolved = resolvePluginConfig(slot.manifest, merged);
-    if (!resolved.ok) throw new ConductorError('E_BAD_REQUEST', `config of "${name}": ${resolved.error}`, { field: 'config' });
-    return slot.serialize(async () => {
-      this.options.store.pluginSettings.setConfig(slot.name, Object.keys(merged).length > 0 ? merged : null);
-      slot.config = resolved.value as Record<string, unknown>;
-      this.audit(slot, 'plugin.config', { keys: Object.keys(overrides) });
-      if (slot.instances.length > 0) await this.rollInstances(slot);
-      return this.detail(name);
-    });
+    return this.settings.setConfig(name, overrides);
   }
 
-  /**
-   * `plugins:setEnv`: sets or clears declared env variables and secrets in the secret store, then
-   * restarts running instances (rolling) so they see them. The event names the variables, never
-   * the values.
-   */
+  /** `plugins:setEnv`: stored in the secret store, applied by a rolling restart (see PluginSettingsOps). */
   setEnv(name: string, values: Record<string, string | null>): Promise<PluginDetail> {
-    const slot = this.slot(name);
-    this.assertValid(slot);
-    const secrets = this.options.secrets;
-    if (!secrets) throw new ConductorError('E_CONFLICT', 'no secret store in this conductor; set the variables in its environment instead');
-    checkEnvUpdate(name, slot.manifest, values);
-    return slot.serialize(async () => {
-      writeEnv(secrets, slot.name, values);
-      this.audit(slot, 'plugin.env', { set: Object.keys(values).filter((k) => values[k] !== null), cleared: Object.keys(values).filter((k) => values[k] === null) });
-      if (slot.instances.length > 0) await this.rollInstances(slot);
-      else if (slot.enabled && slot.state === 'stopped' && slot.reason?.startsWith('required env')) await this.bringUp(slot);
-      return this.detail(name);
-    });
-  }
-
-  private storedEnv(plugin: string): Record<string, string> {
-    try {
-      return this.options.secrets?.read(plugin) ?? {};
-    } catch (error) {
-      this.options.log.warn(`could not read the stored env of ${plugin}: ${error instanceof Error ? error.message : String(error)}`);
-      return {};
-    }
+    return this.settings.setEnv(name, values);
   }
 
   // ---- management commands ----
@@ -231,7 +224,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.options.store.pluginSettings.setEnabled(slot.name, true);
       slot.enabled = true;
       this.audit(slot, 'plugin.enabled', {});
-      if (slot.quarantine) this.release(slot, 'enabled');
+      if (slot.quarantine) this.crashes.release(slot, 'enabled');
       if (!slot.routerRegistration) this.register(slot);
       if (slot.instances.length === 0) await this.bringUp(slot);
       return this.summaryOf(slot);
@@ -252,7 +245,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       // instead of queueing until their deadline. Calls already sent finish while the instances drain.
       this.unregister(slot);
       this.setState(slot, 'stopping', undefined);
-      await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
+      await this.instances.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
       this.setState(slot, 'disabled', undefined);
       return this.summaryOf(slot);
     });
@@ -265,7 +258,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     if (!slot.enabled) throw new ConductorError('E_CONFLICT', `plugin "${name}" is disabled; enable it instead`);
     return slot.serialize(async () => {
       this.audit(slot, 'plugin.restart', { instances: slot.instances.length });
-      await this.rollInstances(slot);
+      await this.instances.rollInstances(slot);
       return this.summaryOf(slot);
     });
   }
@@ -281,7 +274,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     if (!slot.enabled) throw new ConductorError('E_CONFLICT', `plugin "${name}" is disabled; enable it instead`);
     if (slot.state !== 'quarantined') throw new ConductorError('E_CONFLICT', `plugin "${name}" is not quarantined (it is ${slot.state})`);
     return slot.serialize(async () => {
-      this.release(slot, 'retried');
+      this.crashes.release(slot, 'retried');
       this.register(slot);
       await this.bringUp(slot);
       return this.summaryOf(slot);
@@ -298,78 +291,19 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       slot.max = max;
       if (slot.desired !== null) slot.desired = Math.min(max, Math.max(min, slot.desired));
       this.audit(slot, 'plugin.bounds', { min, max });
-      if (slot.enabled) await this.fitToBounds(slot);
+      if (slot.enabled) await this.instances.fitToBounds(slot);
       return this.summaryOf(slot);
     });
   }
 
-  async install(path: string): Promise<{ name: string; version: string; upgradedFrom?: string; plugin: PluginSummary }> {
-    const installed = installPlugin(path, this.options.pluginsDir);
-    const plugin = readPlugin(installed.dir, 'data-dir');
-    if (!plugin.valid || !plugin.manifest) throw new ConductorError('E_BAD_REQUEST', plugin.reason ?? 'invalid plugin', { field: 'path' });
-    const missing = plugin.manifest.dependsOn.filter((d) => !this.slots.has(d));
-    const existing = this.slots.get(plugin.manifest.name);
-    if (existing) {
-      // Upgrade in place: new code, rolling replacement of the instances.
-      await existing.serialize(async () => {
-        const before = existing.plugin.manifest;
-        existing.plugin = plugin;
-        existing.reason = undefined;
-        existing.health?.setManifest(plugin.manifest!);
-        this.audit(existing, 'plugin.upgraded', { from: installed.upgradedFrom ?? null, to: installed.version });
-        if (existing.enabled) {
-          // New capabilities, timeout, queue or concurrency take effect with the new version.
-          if (!existing.routerRegistration || routingChanged(before, plugin.manifest!)) this.register(existing);
-          if (existing.instances.length > 0) await this.rollInstances(existing);
-          else await this.bringUp(existing);
-        }
-      });
-      const result = { name: installed.name, version: installed.version, plugin: this.summaryOf(existing) };
-      return installed.upgradedFrom === undefined ? result : { ...result, upgradedFrom: installed.upgradedFrom };
-    }
-    if (missing.length > 0) {
-      plugin.valid = false;
-      plugin.reason = `depends on missing plugin(s) ${missing.map((m) => `"${m}"`).join(', ')}`;
-    }
-    const slot = this.addSlot(plugin);
-    this.audit(slot, 'plugin.installed', { version: installed.version });
-    if (plugin.valid) {
-      this.applySavedSettings(slot);
-      if (slot.enabled) this.register(slot);
-      await slot.serialize(() => (slot.enabled ? this.bringUp(slot) : Promise.resolve(this.setState(slot, 'disabled', undefined))));
-    }
-    this.options.onChange();
-    return { name: installed.name, version: installed.version, plugin: this.summaryOf(slot) };
+  /** `plugins:install`: a new plugin, or an upgrade in place (see PluginInstallOps). */
+  install(path: string): Promise<{ name: string; version: string; upgradedFrom?: string; plugin: PluginSummary }> {
+    return this.installOps.install(path);
   }
 
-  async uninstall(name: string, removeState: boolean): Promise<{ name: string; removedState: boolean }> {
-    const slot = this.slot(name);
-    if (slot.plugin.origin !== 'data-dir') {
-      throw new ConductorError('E_CONFLICT', `plugin "${name}" is ${slot.plugin.origin === 'bundled' ? 'bundled with the app' : 'in a configured folder'}; disable it instead`);
-    }
-    const dependents = this.order.filter((s) => s !== slot && (s.plugin.manifest?.dependsOn ?? []).includes(name) && s.enabled);
-    if (dependents.length > 0) {
-      throw new ConductorError('E_CONFLICT', `plugin "${name}" is needed by ${dependents.map((d) => `"${d.name}"`).join(', ')}; disable or uninstall them first`);
-    }
-    await slot.serialize(async () => {
-      slot.restartTimer?.dispose();
-      this.setState(slot, 'stopping', undefined);
-      await this.stopInstances(slot, [...slot.instances], this.options.clock.now() + 10_000);
-      this.unregister(slot);
-      slot.health?.dispose();
-      slot.health = null;
-      uninstallPlugin(name, this.options.pluginsDir);
-    });
-    this.slots.delete(name);
-    this.order.splice(this.order.indexOf(slot), 1);
-    if (removeState) {
-      this.options.store.pluginState.clear(name);
-      this.options.store.pluginSettings.delete(name);
-      this.options.secrets?.removePlugin(name);
-    }
-    this.options.record('plugin.uninstalled', `plugin:${name}`, { removeState });
-    this.options.onChange();
-    return { name, removedState: removeState };
+  /** `plugins:uninstall`: only plugins in the data dir, and not while needed (see PluginInstallOps). */
+  uninstall(name: string, removeState: boolean): Promise<{ name: string; removedState: boolean }> {
+    return this.installOps.uninstall(name, removeState);
   }
 
   // ---- internals ----
@@ -397,22 +331,6 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     }
   }
 
-  private applySavedSettings(slot: PluginSlot): void {
-    const saved = this.options.store.pluginSettings.get(slot.name);
-    const m = slot.manifest;
-    slot.enabled = saved?.enabled ?? m.enabled;
-    slot.min = saved?.minInstances ?? m.instances.min;
-    slot.max = saved?.maxInstances ?? m.instances.max;
-    if (slot.min > slot.max) slot.max = slot.min;
-    if (saved?.quarantine) slot.quarantine = { ...saved.quarantine, lastLines: [...saved.quarantine.lastLines] };
-    const config = resolvePluginConfig(m, saved?.config ?? {});
-    if (config.ok) slot.config = config.value as Record<string, unknown>;
-    else {
-      slot.config = {};
-      slot.reason = `config: ${config.error}`;
-    }
-  }
-
   /** The plugin's breakers, backoff, crash-loop detector and probes, created on first use. */
   private healthOf(slot: PluginSlot): PluginHealth {
     if (slot.health) return slot.health;
@@ -423,7 +341,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       record: (kind, data) => this.audit(slot, kind, data),
       instancesChanged: () => this.options.router.instancesChanged(slot.name),
       onChange: () => this.options.onChange(),
-      recycle: (instance, cause, reason) => this.recycle(slot, instance, cause, reason),
+      recycle: (instance, cause, reason) => this.crashes.recycle(slot, instance, cause, reason),
     });
     slot.health = health;
     return health;
@@ -460,7 +378,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     if (this.stopping || !slot.enabled || slot.instances.length > 0 || slot.restartTimer) return;
     if (slot.state === 'quarantined' || slot.state === 'invalid') return;
     if (slot.desired !== null && slot.desired < 1) slot.desired = 1;
-    void slot.serialize(() => this.startInstances(slot, 1));
+    void slot.serialize(() => this.instances.startInstances(slot, 1));
   }
 
   /** Starts `min` instances once every dependency is ready; min 0 leaves the plugin idle. */
@@ -474,7 +392,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.setState(slot, 'stopped', `waiting for ${notReady.map((d) => `"${d}"`).join(', ')} to be ready`);
       return;
     }
-    const env = this.resolveEnv(slot);
+    const env = this.settings.resolveEnv(slot);
     if (typeof env === 'string') {
       this.setState(slot, 'stopped', env);
       return;
@@ -487,7 +405,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.setState(slot, 'idle', 'scaled to zero; starts on the next request');
       return;
     }
-    await this.startInstances(slot, slot.min);
+    await this.instances.startInstances(slot, slot.min);
     // Dependents that were waiting on this plugin can start now.
     if (slot.readyCount() > 0) {
       for (const other of this.order) {
@@ -498,215 +416,6 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     }
   }
 
-  private resolveEnv(slot: PluginSlot): Record<string, string> | string {
-    const { env, missing, secretValues } = resolvePluginEnv(slot.manifest, this.storedEnv(slot.name), this.options.envSource ?? {});
-    slot.secretValues = secretValues;
-    return missing.length > 0 ? `required env ${missing.join(', ')} not set (set it on the plugin's page, or in the conductor's environment)` : env;
-  }
-
-  /** Starts `count` more instances in parallel; the plugin is ready when at least one is. */
-  private async startInstances(slot: PluginSlot, count: number): Promise<void> {
-    if (count <= 0 || this.stopping || slot.quarantine) return;
-    // A retry keeps the last failure visible until an instance is ready.
-    const lastFailure = slot.reason?.startsWith('failed to start') || slot.reason?.startsWith('instance crashed') ? slot.reason : undefined;
-    if (slot.instances.length === 0) this.setState(slot, 'starting', lastFailure);
-    const env = this.resolveEnv(slot);
-    if (typeof env === 'string') {
-      this.setState(slot, 'stopped', env);
-      return;
-    }
-    const results = await Promise.allSettled(Array.from({ length: count }, () => this.startOne(slot, env)));
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (slot.quarantine) return;
-    if (slot.readyCount() > 0) {
-      this.setState(slot, 'ready', undefined);
-    } else if (failures.length > 0) {
-      const cause = failures[0]!.reason instanceof Error ? failures[0]!.reason.message : String(failures[0]!.reason);
-      this.setState(slot, 'stopped', `failed to start: ${cause}`);
-      this.scheduleRestart(slot);
-    }
-  }
-
-  /** Waits (bounded) for a failed start's exit, for its code and last lines. */
-  private startExit(instance: ManagedInstance, seen: { exit: InstanceExit | null }): Promise<InstanceExit | null> {
-    if (seen.exit) return Promise.resolve(seen.exit);
-    return new Promise((resolve) => {
-      const timer = this.options.clock.setTimeout(() => {
-        sub.dispose();
-        resolve(seen.exit);
-      }, START_EXIT_WAIT_MS);
-      const sub = instance.onExit((exit) => {
-        timer.dispose();
-        sub.dispose();
-        resolve(exit);
-      });
-    });
-  }
-
-  private async startOne(slot: PluginSlot, env: Record<string, string>): Promise<ManagedInstance> {
-    const m = slot.manifest;
-    const id = `${slot.name}#${slot.nextInstanceNo++}`;
-    const instance: ManagedInstance = m.runtime === 'command' ? new CommandInstance({
-      id,
-      plugin: slot.name,
-      dir: slot.plugin.dir,
-      command: m.command!,
-      env,
-      host: this.host,
-      clock: this.options.clock,
-      startTimeoutMs: m.probes.startup.maxMs,
-    }) : createInstance({
-      id,
-      plugin: slot.name,
-      dir: slot.plugin.dir,
-      entryPath: slot.plugin.entryPath!,
-      isolation: m.isolation,
-      config: slot.config,
-      env,
-      memoryLimitMb: m.memoryLimitMb,
-      // Not ready within the startup limit: the start fails, and that counts as a crash.
-      startTimeoutMs: m.probes.startup.maxMs,
-      host: this.host,
-      clock: this.options.clock,
-      ...(this.options.runtimePath ? { runtimePath: this.options.runtimePath } : {}),
-    });
-    slot.instances.push(instance);
-    const health = this.healthOf(slot);
-    const startedAt = this.options.clock.now();
-    health.watch(instance, startedAt);
-    const seen: { exit: InstanceExit | null } = { exit: null };
-    let starting = true;
-    const subs = [
-      instance.onStateChange((state, previous) => {
-        this.options.log.debug(`${id}: ${previous} → ${state}`);
-        this.options.router.instancesChanged(slot.name);
-        this.options.onChange();
-      }),
-      instance.onExit((exit) => {
-        if (starting) seen.exit = exit;
-        else this.onInstanceExit(slot, instance, exit);
-      }),
-    ];
-    slot.disposables.set(instance, subs);
-    try {
-      await instance.start();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const exit = (error as { code?: unknown }).code === 'E_SHUTTING_DOWN' ? null : await this.startExit(instance, seen);
-      const peakRssBytes = health.peakRssBytes(instance);
-      this.forget(slot, instance);
-      this.audit(slot, 'instance.start-failed', { instance: id, error: message, code: exit?.code ?? null, signal: exit?.signal ?? null, lastLines: exit?.lastLines.slice(-10) ?? [] });
-      // A start that failed (activate threw, exited, or not ready in time) counts as a crash.
-      if (exit && !exit.expected) {
-        this.countCrash(slot, { exitCode: exit.code, signal: exit.signal, lastLines: exit.lastLines.length > 0 ? exit.lastLines : [message], peakRssBytes, at: this.options.clock.now() });
-      }
-      throw error;
-    } finally {
-      starting = false;
-    }
-    health.activated(instance, this.options.clock.now());
-    health.backoff.onUp();
-    this.audit(slot, 'instance.started', { instance: id, pid: instance.pid, threadId: instance.threadId, slot: health.slotOf(instance) });
-    this.options.router.instancesChanged(slot.name);
-    return instance;
-  }
-
-  private forget(slot: PluginSlot, instance: ManagedInstance): void {
-    const at = slot.instances.indexOf(instance);
-    if (at >= 0) slot.instances.splice(at, 1);
-    for (const d of slot.disposables.get(instance) ?? []) d.dispose();
-    slot.disposables.delete(instance);
-    slot.health?.unwatch(instance);
-    slot.recycling.delete(instance);
-    this.options.router.instancesChanged(slot.name);
-  }
-
-  private onInstanceExit(slot: PluginSlot, instance: ManagedInstance, exit: InstanceExit): void {
-    const wasRunning = slot.instances.includes(instance);
-    const recycled = slot.recycling.get(instance);
-    const peakRssBytes = slot.health?.peakRssBytes(instance) ?? null;
-    this.forget(slot, instance);
-    if (exit.expected || !wasRunning) return;
-    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
-    this.options.log.warn(`${instance.id} ${recycled ? `recycled (${recycled})` : `crashed (${how})`}`);
-    const data: Record<string, unknown> = { instance: instance.id, code: exit.code, signal: exit.signal, lastLines: exit.lastLines.slice(-10) };
-    if (recycled) data.recycled = recycled;
-    this.audit(slot, 'instance.crashed', data);
-    const lastLines = recycled ? [...exit.lastLines, `recycled: ${recycled}`] : exit.lastLines;
-    if (this.countCrash(slot, { exitCode: exit.code, signal: exit.signal, lastLines, peakRssBytes, at: this.options.clock.now() })) return;
-    if (slot.readyCount() === 0) this.setState(slot, 'starting', `instance crashed (${how}); restarting`);
-    this.scheduleRestart(slot);
-    this.options.onChange();
-  }
-
-  /** Feeds the crash-loop detector; true when the plugin is now quarantined. */
-  private countCrash(slot: PluginSlot, cause: CrashCause): boolean {
-    if (slot.quarantine) return true;
-    const health = this.healthOf(slot);
-    if (!health.onCrash(cause)) return false;
-    this.quarantine(slot, health.crashLoop.reason ?? 'crash loop', health.crashLoop.cause ?? cause);
-    return true;
-  }
-
-  /**
-   * Crash loop: not restarted until `plugins:retry`. Unregistered from the router (requests fail
-   * at once, as for a disabled plugin); instances still running are stopped. The cause is kept in
-   * status and stored as a `plugin.quarantined` event.
-   */
-  private quarantine(slot: PluginSlot, reason: string, cause: CrashCause): void {
-    slot.restartTimer?.dispose();
-    slot.restartTimer = null;
-    slot.quarantine = { reason, exitCode: cause.exitCode, signal: cause.signal, lastLines: [...cause.lastLines], peakRssBytes: cause.peakRssBytes, at: cause.at };
-    this.options.log.error(`plugin ${slot.name} quarantined: ${reason}`);
-    this.audit(slot, 'plugin.quarantined', { ...slot.quarantine });
-    this.saveQuarantine(slot);
-    this.unregister(slot);
-    this.setState(slot, 'quarantined', reason);
-    const rest = slot.instances.filter((i) => i.state !== 'stopped' && i.state !== 'crashed');
-    if (rest.length > 0) void this.stopInstances(slot, rest, this.options.clock.now() + 10_000);
-  }
-
-  /** Kept across conductor restarts: a crash-looping plugin stays quarantined until retried. */
-  private saveQuarantine(slot: PluginSlot): void {
-    try {
-      this.options.store.pluginSettings.setQuarantine(slot.name, slot.quarantine ?? null);
-    } catch (error) {
-      this.options.log.warn(`could not save the quarantine of ${slot.name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /** Leaves quarantine (retry or enable): fresh crash count, backoff and breakers. */
-  private release(slot: PluginSlot, why: string): void {
-    const now = this.options.clock.now();
-    this.healthOf(slot).retry(now);
-    if (slot.quarantine) this.audit(slot, 'plugin.released', { reason: why });
-    slot.quarantine = undefined;
-    this.saveQuarantine(slot);
-    this.setState(slot, 'stopped', undefined);
-  }
-
-  /**
-   * The health monitor gave up on an instance. Liveness/startup: kill it — its exit is a crash
-   * (with the reason in the cause). Memory: drain it, start its replacement, then stop it.
-   */
-  private recycle(slot: PluginSlot, instance: ManagedInstance, cause: RecycleCause, reason: string): void {
-    if (this.stopping || slot.recycling.has(instance) || !slot.instances.includes(instance)) return;
-    const what = `${cause}: ${reason}`;
-    slot.recycling.set(instance, what);
-    this.options.log.warn(`${instance.id}: recycling (${what})`);
-    this.audit(slot, 'instance.recycled', { instance: instance.id, cause, reason });
-    if (cause !== 'memory') {
-      instance.kill();
-      return;
-    }
-    slot.restarts++;
-    instance.drain();
-    this.options.router.instancesChanged(slot.name);
-    void slot.serialize(async () => {
-      await this.fitToBounds(slot);
-      if (slot.instances.includes(instance)) await this.stopInstances(slot, [instance], this.options.clock.now() + 5_000);
-    });
-  }
 
   private onHealthTick(now: number): void {
     if (this.stopping) return;
@@ -718,41 +427,6 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     }
   }
 
-  /** Replaces a crashed instance after the plugin's restart backoff (first ≤ 250 ms, growing). */
-  private scheduleRestart(slot: PluginSlot): void {
-    if (this.stopping || !slot.enabled || slot.quarantine) return;
-    // Counted when the crash is seen: one timer replaces every instance that crashed meanwhile
-    // (and the scaler may replace one first), but each crash is one restart.
-    slot.restarts++;
-    if (slot.restartTimer) return;
-    const delay = this.healthOf(slot).backoff.nextDelay();
-    slot.restartTimer = this.options.clock.setTimeout(() => {
-      slot.restartTimer = null;
-      void slot.serialize(() => this.fitToBounds(slot));
-    }, Math.round(delay));
-  }
-
-  /**
-   * Starts instances up to the target (the scaler's `desired` within the bounds, else `min`) and
-   * drains those beyond it (beyond `max` when the scaler has not decided).
-   */
-  private async fitToBounds(slot: PluginSlot): Promise<void> {
-    if (this.stopping || !slot.enabled || slot.quarantine) return;
-    const clamp = (n: number) => Math.min(slot.max, Math.max(slot.min, n));
-    const up = clamp(slot.desired ?? slot.min);
-    const down = slot.desired === null ? slot.max : up;
-    const running = slot.instances.filter((i) => i.state !== 'draining' && i.state !== 'stopped' && i.state !== 'crashed');
-    if (running.length > down) {
-      // Keep the serving ones; drain the not-yet-ready and then the newest.
-      const order = [...running].sort((a, b) => Number(b.state === 'ready' || b.state === 'degraded') - Number(a.state === 'ready' || a.state === 'degraded'));
-      await this.stopInstances(slot, order.slice(down), this.options.clock.now() + 10_000);
-    } else if (running.length < up) {
-      await this.startInstances(slot, up - running.length);
-    }
-    if (slot.quarantine) return;
-    if (slot.instances.length === 0 && up === 0) this.setState(slot, 'idle', 'scaled to zero; starts on the next request');
-    else if (slot.readyCount() > 0 && slot.state !== 'ready') this.setState(slot, 'ready', undefined);
-  }
 
   // ---- scaling target ----
 
@@ -773,7 +447,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     const slot = this.slots.get(plugin);
     if (!slot || this.stopping || !slot.enabled || slot.quarantine || !slot.plugin.valid) return;
     slot.desired = Math.min(slot.max, Math.max(slot.min, decision.desired));
-    void slot.serialize(() => this.fitToBounds(slot));
+    void slot.serialize(() => this.instances.fitToBounds(slot));
   }
 
   /** The scaler's decision (changed or blocked), for status. */
@@ -784,35 +458,6 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     this.options.onChange();
   }
 
-  private async rollInstances(slot: PluginSlot): Promise<void> {
-    const old = [...slot.instances];
-    const env = this.resolveEnv(slot);
-    if (typeof env === 'string') throw new ConductorError('E_CONFLICT', env);
-    if (old.length === 0) {
-      await this.startInstances(slot, Math.max(1, slot.min));
-      return;
-    }
-    for (const instance of old) {
-      await this.startOne(slot, env);
-      await this.stopInstances(slot, [instance], this.options.clock.now() + 10_000);
-    }
-    if (slot.readyCount() > 0) this.setState(slot, 'ready', undefined);
-  }
-
-  /** Drain (no new calls, in-flight finish), then stop; bounded by `deadline`. */
-  private async stopInstances(slot: PluginSlot, instances: ManagedInstance[], deadline: number): Promise<void> {
-    for (const i of instances) i.drain();
-    this.options.router.instancesChanged(slot.name);
-    await Promise.all(
-      instances.map(async (i) => {
-        const drainBy = Math.min(deadline, this.options.clock.now() + 5_000);
-        await waitFor(() => i.inFlight === 0, drainBy, this.options.clock);
-        await i.stop({ deadline });
-        this.audit(slot, 'instance.stopped', { instance: i.id });
-        this.forget(slot, i);
-      }),
-    );
-  }
 
   private setState(slot: PluginSlot, state: PluginSummary['state'], reason: string | undefined): void {
     if (slot.state === state && slot.reason === reason) return;
@@ -840,69 +485,4 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     return slot.summary(metrics, m?.queueDepth ?? 0, this.usageOf);
   }
 
-  // ---- what instances get from main ----
-
-  private readonly host: InstanceHost = {
-    log: (entry: InstanceLogEntry) => {
-      if (this.options.logLevel && !isAtLeast(entry.level, this.options.logLevel())) return;
-      const secrets = this.slots.get(entry.plugin)?.secretValues;
-      const message = secrets && secrets.length > 0 ? redact(entry.message, secrets) : entry.message;
-      this.options.logBus.append({ ts: entry.ts, level: entry.level, source: `plugin:${entry.plugin}`, message, plugin: entry.plugin, instance: entry.instance });
-      let file = this.logFiles.get(entry.plugin);
-      if (!file) {
-        file = new RotatingFile(join(this.options.logsDir, `${entry.plugin}.log`), this.options.maxLogFileBytes ? { maxBytes: this.options.maxLogFileBytes } : {});
-        this.logFiles.set(entry.plugin, file);
-      }
-      file.write(`${new Date(entry.ts).toISOString()} ${entry.level.padEnd(5)} [${entry.instance}] ${message}`);
-    },
-    state: async (plugin: string, op: StateOp) => {
-      const repo = this.options.store.pluginState;
-      switch (op.op) {
-        case 'get':
-          return repo.get(plugin, op.key);
-        case 'set':
-          repo.set(plugin, op.key, op.value);
-          return null;
-        case 'delete':
-          return repo.delete(plugin, op.key);
-        case 'increment':
-          return repo.increment(plugin, op.key, op.by);
-        case 'compareAndSet':
-          return repo.compareAndSet(plugin, op.key, op.expected, op.value);
-        case 'keys':
-          return repo.keys(plugin, op.prefix);
-      }
-    },
-    request: (_from, target, payload, opts) =>
-      this.options.router.request({
-        ...(target.capability !== undefined ? { capability: target.capability } : {}),
-        ...(target.plugin !== undefined ? { plugin: target.plugin } : {}),
-        payload,
-        deadline: opts.deadline,
-        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      }),
-  };
 }
-
-/** Whether an upgrade changes what the router was told at registration. */
-function routingChanged(before: PluginManifest | null, after: PluginManifest): boolean {
-  if (!before) return true;
-  return (
-    before.capabilities.join('\n') !== after.capabilities.join('\n') ||
-    before.requestTimeoutMs !== after.requestTimeoutMs ||
-    before.queueLimit !== after.queueLimit ||
-    before.concurrency !== after.concurrency
-  );
-}
-
-/** Resolves when `check()` holds or the deadline passes, re-checking on short clock timers. */
-function waitFor(check: () => boolean, deadline: number, clock: Clock): Promise<void> {
-  return new Promise((resolve) => {
-    const poll = () => {
-      if (check() || clock.now() >= deadline) return resolve();
-      clock.setTimeout(poll, 20);
-    };
-    poll();
-  });
-}
-
