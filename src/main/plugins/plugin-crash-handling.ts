@@ -3,7 +3,7 @@ import type { CrashCause } from '../health/crash-loop-detector';
 import type { ManagedInstance } from './instance';
 import type { InstanceExit } from './instance-types';
 import type { PluginHealth, RecycleCause } from './plugin-health';
-import type { PluginManagerOptions } from './plugin-manager';
+import type { PluginManagerOptions } from './plugin-manager-options';
 import type { PluginSlot } from './plugin-slot';
 
 /** What crash handling needs from the plugin manager. */

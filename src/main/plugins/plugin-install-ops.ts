@@ -3,7 +3,7 @@ import { ConductorError } from '../../shared/result';
 import { readPlugin, type DiscoveredPlugin } from './discovery';
 import type { PluginManifest } from './manifest';
 import { installPlugin, uninstallPlugin } from './plugin-installer';
-import type { PluginManagerOptions } from './plugin-manager';
+import type { PluginManagerOptions } from './plugin-manager-options';
 import type { PluginSlot } from './plugin-slot';
 import type { ManagedInstance } from './instance';
 

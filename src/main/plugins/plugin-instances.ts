@@ -6,7 +6,7 @@ import { CommandInstance } from './command/command-instance';
 import { createInstance, type ManagedInstance } from './instance';
 import type { InstanceExit, InstanceHost } from './instance-types';
 import type { PluginHealth } from './plugin-health';
-import type { PluginManagerOptions } from './plugin-manager';
+import type { PluginManagerOptions } from './plugin-manager-options';
 import type { PluginSlot } from './plugin-slot';
 
 /** How long a start failure's exit (code, last lines) is awaited for the crash cause. */

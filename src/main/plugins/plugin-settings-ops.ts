@@ -2,7 +2,7 @@ import type { PluginDetail } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import { resolvePluginConfig } from './manifest';
 import { checkEnvUpdate, envViews, resolvePluginEnv, writeEnv } from './plugin-env';
-import type { PluginManagerOptions } from './plugin-manager';
+import type { PluginManagerOptions } from './plugin-manager-options';
 import type { PluginSlot } from './plugin-slot';
 
 /** What the settings operations need from the plugin manager. */
