@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FileSecretStore, type SecretCipher } from '../secrets/secret-store';
-import type { LogEntry, StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
+import type { StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
@@ -16,7 +16,6 @@ import type { Logger } from '../logging/logger';
 import { summarize, type PluginRoot } from '../plugins/discovery';
 import { PluginDiscoveryService } from '../plugins/plugin-discovery-service';
 import { PluginManager } from '../plugins/plugin-manager';
-import { ChunkStream } from '../plugins/chunk-stream';
 import type { ParsedArgs } from '../../shared/contract';
 import { PluginWatcher } from '../plugins/plugin-watcher';
 import { PrometheusExporter } from '../router/prometheus-exporter';
@@ -25,7 +24,6 @@ import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '.
 import { Scaler } from '../scaler/scaler';
 import type { ScalingPolicyOptions } from '../scaler/scaling-policy';
 import type { PluginHealthTuning } from '../plugins/plugin-health';
-import { epochMinute } from '../store/metrics-repository';
 import { LiveMetrics } from '../scaler/live-metrics';
 import { createProcessSampler, type ProcessSampler } from '../scaler/process-sampler';
 import { checkSetting, settingsView } from './settings-view';
@@ -33,6 +31,8 @@ import type { SettingKey, SettingsView } from '../../shared/domain';
 import { Store } from '../store/store';
 import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
+import { conductorCommands } from './conductor-commands';
+import { StoreHousekeeping } from './store-housekeeping';
 import { readConfigFile, resolveConfig, SAVEABLE_SETTINGS, type ResolvedConfig } from './config';
 import type { ConductorConfig } from './config-schema';
 import { dataDirLayout, defaultDataDir } from './data-dir';
@@ -131,11 +131,9 @@ export class Conductor {
   private readonly probeHistory = new ProbeHistory();
   /** The live charts' rings and the per-minute resource rollups. */
   private readonly liveMetrics = new LiveMetrics();
+  private readonly housekeeping: StoreHousekeeping;
   /** The flag and file layers of the config, kept to tell a pinned setting from a saveable one. */
   private layers: { flags: Record<string, unknown>; file: Record<string, unknown> } = { flags: {}, file: {} };
-  private lastPruneAt = Number.NEGATIVE_INFINITY;
-  /** Streams started with `requests:stream`, by the caller's id, for `requests:cancel`. */
-  private readonly streams = new Map<string, AbortController>();
 
   constructor(private readonly options: ConductorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -150,7 +148,16 @@ export class Conductor {
     });
     this.logger = this.logControl.logger;
     this.subscriptions.push(this.logBus.onAppended((batch) => this.events.emit('logs:appended', batch)));
-    this.dispatcher = new CommandDispatcher(this.handlers(), this.logger.child('contract'));
+    this.housekeeping = new StoreHousekeeping({
+      store: () => this.store,
+      router: () => this.router,
+      config: () => this.config,
+      logBus: this.logBus,
+      logger: this.logger,
+      probeHistory: this.probeHistory,
+      liveMetrics: this.liveMetrics,
+    });
+    this.dispatcher = new CommandDispatcher(this.commands(), this.logger.child('contract'));
     this.prometheus = new PrometheusExporter({ plugins: () => this.manager?.summaries() ?? [] });
   }
 
@@ -279,7 +286,7 @@ export class Conductor {
     if (this.store?.isOpen) {
       try {
         this.flushPendingEvents();
-        this.persistRollups(this.clock.now(), true);
+        this.housekeeping.persistRollups(this.clock.now(), true);
         if (this.lifecycle !== 'failed') this.store.events.append('shutdown.report', 'conductor', { ...report, steps: report.steps.map((s) => ({ ...s })) });
         this.store.close();
       } catch (error) {
@@ -410,8 +417,8 @@ export class Conductor {
         this.subscriptions.push(
           this.health!.onTick('metrics', (tick) => {
             this.liveMetrics.record(tick.now, this.scaler?.resources.latest() ?? null, this.router?.snapshot() ?? NO_REQUESTS, this.manager?.summaries() ?? []);
-            this.persistRollups(tick.now, false);
-            this.pruneOld(tick.now);
+            this.housekeeping.persistRollups(tick.now, false);
+            this.housekeeping.pruneOld(tick.now);
           }),
         );
         // The scaler acts on the manager once plugins load; detached when the step stops.
@@ -489,7 +496,7 @@ export class Conductor {
         }
         this.store = store;
         this.logControl.setLogFile(layout.conductorLog);
-        this.persistLogs(store);
+        this.subscriptions.push(this.housekeeping.persistLogs(store));
         // Saved settings sit below the file and flags in precedence; re-resolve with them.
         this.resolveWithSaved();
         this.flushPendingEvents();
@@ -499,26 +506,6 @@ export class Conductor {
         this.flushPendingEvents();
       },
     };
-  }
-
-  /**
-   * Log entries go to the `logs` table for the Logs page's history: numbering continues after
-   * the last stored entry, what was logged before the store opened is written now, and each batch
-   * the bus delivers is written in one transaction.
-   */
-  private persistLogs(store: Store): void {
-    this.logBus.rebase(store.logs.maxSeq());
-    const write = (batch: readonly LogEntry[]) => {
-      if (!store.isOpen) return;
-      try {
-        store.logs.appendMany(batch);
-      } catch (error) {
-        // Not logged: a log line here would feed the bus this listener writes from.
-        process.stderr.write(`could not store log entries: ${messageOf(error)}\n`);
-      }
-    };
-    write(this.logBus.held());
-    this.subscriptions.push(this.logBus.onAppended(write));
   }
 
   private resolveWithSaved(): void {
@@ -585,57 +572,6 @@ export class Conductor {
     }
   }
 
-  /**
-   * Per-minute request rollups, aggregated in memory by the router, and probe history (changes,
-   * per-minute rollups), each written in one batch.
-   */
-  private persistRollups(now: number, flush: boolean): void {
-    if (!this.store?.isOpen) return;
-    const probes = this.probeHistory.drain(now, flush);
-    if (probes.length > 0) {
-      try {
-        this.store.probeHistory.writeMany(probes);
-      } catch (error) {
-        this.logger.warn(`could not store probe history: ${messageOf(error)}`);
-      }
-    }
-    const resources = this.liveMetrics.drainRollups(now, flush);
-    if (resources.length > 0) {
-      try {
-        this.store.resources.writeRollups(resources);
-      } catch (error) {
-        this.logger.warn(`could not store resource rollups: ${messageOf(error)}`);
-      }
-    }
-    if (!this.router) return;
-    const rows = this.router.drainRollup(flush ? { flush: true } : undefined);
-    if (rows.length === 0) return;
-    try {
-      // The router keys a rollup by the minute's start in epoch ms; the table by epoch minute.
-      this.store.metrics.writeRollups(rows.map((r) => ({ ...r, minute: epochMinute(r.minute) })));
-    } catch (error) {
-      this.logger.warn(`could not store request metrics: ${messageOf(error)}`);
-    }
-  }
-
-  /** Retention, once an hour (and on the first tick): old rollups, events and log entries go. */
-  private pruneOld(now: number): void {
-    if (!this.store?.isOpen || now - this.lastPruneAt < 3_600_000) return;
-    this.lastPruneAt = now;
-    const cutoff = now - this.config.metrics.retentionDays * 86_400_000;
-    try {
-      const removed =
-        this.store.events.prune(cutoff) +
-        this.store.metrics.prune(epochMinute(cutoff)) +
-        this.store.resources.prune(epochMinute(cutoff)) +
-        this.store.probeHistory.prune(cutoff) +
-        this.store.logs.prune(this.config.logs.retainEntries);
-      if (removed > 0) this.logger.info(`retention: removed ${removed} old row(s) (older than ${this.config.metrics.retentionDays} days, logs beyond ${this.config.logs.retainEntries} entries)`);
-    } catch (error) {
-      this.logger.warn(`retention pruning failed: ${messageOf(error)}`);
-    }
-  }
-
   private flushPendingEvents(): void {
     if (!this.store?.isOpen || this.pendingEvents.length === 0) return;
     this.store.events.appendMany(this.pendingEvents.splice(0));
@@ -660,101 +596,29 @@ export class Conductor {
     this.events.emit('status:changed', this.status());
   }
 
-  // ---- command handlers ----
+  // ---- commands, requests ----
 
-  private requireManager(): PluginManager {
-    if (!this.manager || this.lifecycle !== 'running') {
-      throw new ConductorError('E_CONFLICT', `plugins cannot be managed while the conductor is ${this.lifecycle}`);
-    }
-    return this.manager;
+  /** The command handlers, on a narrow view of the conductor. */
+  private commands(): CommandHandlers {
+    const conductor = this;
+    return conductorCommands({
+      events: this.events,
+      logBus: this.logBus,
+      liveMetrics: this.liveMetrics,
+      get state() {
+        return conductor.lifecycle;
+      },
+      store: () => this.store,
+      manager: () => this.manager,
+      status: () => this.status(),
+      requestShutdown: (reason) => this.requestShutdown(reason),
+      pickFolder: this.options.pickFolder,
+      settingsView: () => this.settingsView(),
+      saveSetting: (key, value) => this.saveSetting(key, value),
+      sendRequest: (args, signal) => this.sendRequest(args, signal),
+    });
   }
 
-  private handlers(): CommandHandlers {
-    return {
-      'system:status': () => this.status(),
-      'system:shutdown': (args, caller) => {
-        if (this.lifecycle !== 'running') {
-          throw new ConductorError('E_CONFLICT', `cannot shut down while ${this.lifecycle}`);
-        }
-        this.requestShutdown(`${args.reason ?? 'shutdown requested'} (via ${caller.binding})`);
-        return { accepted: true as const };
-      },
-      'system:pickFolder': async (args) => {
-        if (!this.options.pickFolder) throw new ConductorError('E_CONFLICT', 'there is no folder picker in a browser: type the folder path instead');
-        return { path: await this.options.pickFolder(args.title) };
-      },
-      'logs:query': (args) => {
-        if (!this.store?.isOpen) return this.logBus.query(args);
-        // Whatever the bus still holds for its next batch is written first, so the store is complete up to lastSeq.
-        this.logBus.flush();
-        const lastSeq = this.logBus.lastSeq;
-        const entries = this.store.logs.query({ ...args, beforeSeq: Math.min(args.beforeSeq ?? lastSeq + 1, lastSeq + 1) });
-        return { entries: entries.reverse(), lastSeq };
-      },
-      'events:query': (args) => {
-        if (!this.store?.isOpen) throw new ConductorError('E_CONFLICT', 'the database is not open');
-        return { events: this.store.events.query(args) };
-      },
-      'plugins:list': () => ({ plugins: this.status().plugins }),
-      'metrics:history': (args) => this.liveMetrics.history(args.plugin),
-      'settings:get': () => this.settingsView(),
-      'settings:set': (args) => this.saveSetting(args.key, args.value),
-      'plugins:get': (args) => this.requireManager().detail(args.name),
-      'plugins:enable': (args) => this.requireManager().enable(args.name),
-      'plugins:disable': (args) => this.requireManager().disable(args.name),
-      'plugins:restart': (args) => this.requireManager().restart(args.name),
-      'plugins:retry': (args) => this.requireManager().retry(args.name),
-      'plugins:setBounds': (args) => this.requireManager().setBounds(args.name, args.min, args.max),
-      'plugins:setConfig': (args) => this.requireManager().setConfig(args.name, args.config),
-      'plugins:setEnv': (args) => this.requireManager().setEnv(args.name, args.values),
-      'plugins:install': (args) => this.requireManager().install(args.path),
-      'plugins:uninstall': (args) => this.requireManager().uninstall(args.name, args.removeState),
-      'requests:send': async (args, caller) => {
-        const t0 = performance.now();
-        let value = await this.sendRequest(args, caller.signal);
-        // A streamed answer, asked for as one value: its chunks as an array (bounded).
-        if (ChunkStream.is(value)) value = await value.collect();
-        return { value, latencyMs: Math.round((performance.now() - t0) * 1000) / 1000 };
-      },
-      'requests:stream': async (args, caller) => {
-        if (this.streams.has(args.streamId)) throw new ConductorError('E_CONFLICT', `a stream "${args.streamId}" is already running`, { field: 'streamId' });
-        const controller = new AbortController();
-        const onGone = () => controller.abort(new ConductorError('E_TIMEOUT', 'the caller went away'));
-        caller.signal?.addEventListener('abort', onGone, { once: true });
-        this.streams.set(args.streamId, controller);
-        const t0 = performance.now();
-        let index = 0;
-        let firstChunkMs: number | null = null;
-        const emit = (chunk: unknown) => {
-          if (firstChunkMs === null) firstChunkMs = Math.round((performance.now() - t0) * 1000) / 1000;
-          this.events.emit('requests:chunk', { streamId: args.streamId, index: index++, chunk });
-        };
-        try {
-          const { streamId: _id, ...request } = args;
-          const value = await this.sendRequest({ ...request, idempotent: false }, controller.signal);
-          if (ChunkStream.is(value)) {
-            const cancel = () => value.cancel(controller.signal.reason instanceof ConductorError ? controller.signal.reason : undefined);
-            controller.signal.addEventListener('abort', cancel, { once: true });
-            try {
-              for await (const chunk of value) emit(chunk);
-            } finally {
-              controller.signal.removeEventListener('abort', cancel);
-            }
-            if (controller.signal.aborted) throw controller.signal.reason;
-          } else emit(value);
-          return { chunks: index, latencyMs: Math.round((performance.now() - t0) * 1000) / 1000, firstChunkMs };
-        } finally {
-          caller.signal?.removeEventListener('abort', onGone);
-          this.streams.delete(args.streamId);
-        }
-      },
-      'requests:cancel': (args) => {
-        const controller = this.streams.get(args.streamId);
-        controller?.abort(new ConductorError('E_TIMEOUT', 'cancelled by the caller'));
-        return { cancelled: controller !== undefined };
-      },
-    };
-  }
 
   /**
    * One request through the router; the raw answer: a value, or a ChunkStream when the plugin
