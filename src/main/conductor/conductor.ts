@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { FileSecretStore, type SecretCipher } from '../secrets/secret-store';
+import { dirname, resolve } from 'node:path';
+import type { SecretCipher } from '../secrets/secret-store';
 import type { StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
@@ -15,9 +15,8 @@ import { LogBus } from '../logging/log-bus';
 import type { Logger } from '../logging/logger';
 import { summarize, type PluginRoot } from '../plugins/discovery';
 import { PluginDiscoveryService } from '../plugins/plugin-discovery-service';
-import { PluginManager } from '../plugins/plugin-manager';
+import type { PluginManager } from '../plugins/plugin-manager';
 import type { ParsedArgs } from '../../shared/contract';
-import { PluginWatcher } from '../plugins/plugin-watcher';
 import { PrometheusExporter } from '../router/prometheus-exporter';
 import { Router } from '../router/router';
 import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '../scaler/resource-monitor';
@@ -25,13 +24,14 @@ import { Scaler } from '../scaler/scaler';
 import type { ScalingPolicyOptions } from '../scaler/scaling-policy';
 import type { PluginHealthTuning } from '../plugins/plugin-health';
 import { LiveMetrics } from '../scaler/live-metrics';
-import { createProcessSampler, type ProcessSampler } from '../scaler/process-sampler';
+import type { ProcessSampler } from '../scaler/process-sampler';
 import { checkSetting, settingsView } from './settings-view';
 import type { SettingKey, SettingsView } from '../../shared/domain';
 import { Store } from '../store/store';
 import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
 import { conductorCommands } from './conductor-commands';
+import { createPluginsStep } from './plugins-step';
 import { StoreHousekeeping } from './store-housekeeping';
 import { readConfigFile, resolveConfig, SAVEABLE_SETTINGS, type ResolvedConfig } from './config';
 import type { ConductorConfig } from './config-schema';
@@ -388,32 +388,28 @@ export class Conductor {
         return this.router;
       }),
       make('plugins', () => {
-        const layout = dataDirLayout(this.dataDir);
-        this.manager = new PluginManager({
-          pluginsDir: layout.plugins,
-          logsDir: layout.pluginLogs,
+        const { manager, service } = createPluginsStep({
+          dataDir: this.dataDir,
+          config: () => this.config,
           discovered: () => this.discovery?.result.plugins ?? [],
           store: this.store!,
           router: this.router!,
+          health: this.health!,
+          scaler: this.scaler,
           logBus: this.logBus,
-          log: this.logger.child('plugins'),
+          logger: this.logger,
           clock: this.clock,
+          prometheus: this.prometheus,
+          probeHistory: this.probeHistory,
           record: (kind, source, data) => this.record(kind, source, data),
           onChange: () => this.markStatusDirty(),
-          envSource: process.env,
-          logLevel: () => this.config.logLevel,
-          secrets:
-            this.options.secretCipher && (this.options.secretCipher.available?.() ?? true)
-              ? this.store!.encryptedSecrets(this.options.secretCipher)
-              : new FileSecretStore(join(this.dataDir, 'secrets.json')),
-          onCallResult: (plugin, _ok, latencyMs) => this.prometheus.observe(plugin, latencyMs),
-          maxLogFileBytes: this.config.logs.maxFileBytes,
-          ...(this.options.pluginRuntimePath ? { runtimePath: this.options.pluginRuntimePath } : {}),
-          healthTick: this.health!,
-          probeHistory: this.probeHistory,
-          processSampler: this.options.processSampler === undefined ? createProcessSampler() : this.options.processSampler,
-          ...(this.options.pluginHealth ? { healthTuning: this.options.pluginHealth } : {}),
+          secretCipher: this.options.secretCipher,
+          pluginRuntimePath: this.options.pluginRuntimePath,
+          processSampler: this.options.processSampler,
+          pluginHealth: this.options.pluginHealth,
+          watchPlugins: this.options.cli.watchPlugins,
         });
+        this.manager = manager;
         this.subscriptions.push(
           this.health!.onTick('metrics', (tick) => {
             this.liveMetrics.record(tick.now, this.scaler?.resources.latest() ?? null, this.router?.snapshot() ?? NO_REQUESTS, this.manager?.summaries() ?? []);
@@ -421,31 +417,7 @@ export class Conductor {
             this.housekeeping.pruneOld(tick.now);
           }),
         );
-        // The scaler acts on the manager once plugins load; detached when the step stops.
-        const manager = this.manager;
-        const attached = this.scaler?.attach(manager);
-        const watcher = this.options.cli.watchPlugins
-          ? new PluginWatcher(
-              {
-                folders: () => manager.summaries().filter((p) => p.state !== 'invalid').map((p) => ({ name: p.name, dir: p.dir })),
-                restart: (name) => (manager.summaries().find((p) => p.name === name)?.enabled ? manager.restart(name) : Promise.resolve()),
-              },
-              this.clock,
-              this.logger.child('watch'),
-            )
-          : null;
-        return {
-          start: async () => {
-            await manager.start();
-            await watcher?.start();
-          },
-          stop: async (opts) => {
-            await watcher?.stop();
-            attached?.dispose();
-            await manager.stop(opts);
-          },
-          health: () => manager.health(),
-        } satisfies Service & { health(): ComponentReport };
+        return service;
       }),
       make('signals', () => {
         if (this.options.signals === null) return { start: async () => {}, stop: async () => {} };
@@ -618,7 +590,6 @@ export class Conductor {
       sendRequest: (args, signal) => this.sendRequest(args, signal),
     });
   }
-
 
   /**
    * One request through the router; the raw answer: a value, or a ChunkStream when the plugin
