@@ -31,6 +31,7 @@ import { Store } from '../store/store';
 import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
 import { conductorCommands } from './conductor-commands';
+import { EventJournal } from './event-journal';
 import { createPluginsStep } from './plugins-step';
 import { StoreHousekeeping } from './store-housekeeping';
 import { readConfigFile, resolveConfig, SAVEABLE_SETTINGS, type ResolvedConfig } from './config';
@@ -113,7 +114,6 @@ export class Conductor {
   private shutdownPromise: Promise<ShutdownReport> | null = null;
   private statusTimer: Disposable | null = null;
   private readonly subscriptions: Disposable[] = [];
-  private pendingEvents: { kind: string; source: string; data: Record<string, unknown> }[] = [];
 
   // Filled by the steps as they start.
   private resolved: ResolvedConfig | null = null;
@@ -132,6 +132,7 @@ export class Conductor {
   /** The live charts' rings and the per-minute resource rollups. */
   private readonly liveMetrics = new LiveMetrics();
   private readonly housekeeping: StoreHousekeeping;
+  private readonly journal: EventJournal;
   /** The flag and file layers of the config, kept to tell a pinned setting from a saveable one. */
   private layers: { flags: Record<string, unknown>; file: Record<string, unknown> } = { flags: {}, file: {} };
 
@@ -148,6 +149,7 @@ export class Conductor {
     });
     this.logger = this.logControl.logger;
     this.subscriptions.push(this.logBus.onAppended((batch) => this.events.emit('logs:appended', batch)));
+    this.journal = new EventJournal(() => this.store, this.logger);
     this.housekeeping = new StoreHousekeeping({
       store: () => this.store,
       router: () => this.router,
@@ -285,7 +287,7 @@ export class Conductor {
     }
     if (this.store?.isOpen) {
       try {
-        this.flushPendingEvents();
+        this.journal.flush();
         this.housekeeping.persistRollups(this.clock.now(), true);
         if (this.lifecycle !== 'failed') this.store.events.append('shutdown.report', 'conductor', { ...report, steps: report.steps.map((s) => ({ ...s })) });
         this.store.close();
@@ -471,11 +473,11 @@ export class Conductor {
         this.subscriptions.push(this.housekeeping.persistLogs(store));
         // Saved settings sit below the file and flags in precedence; re-resolve with them.
         this.resolveWithSaved();
-        this.flushPendingEvents();
+        this.journal.flush();
       },
       // The store closes last, after every other step (see finalize).
       stop: async () => {
-        this.flushPendingEvents();
+        this.journal.flush();
       },
     };
   }
@@ -533,20 +535,7 @@ export class Conductor {
 
   /** Stores an event, or holds it until the database is open. */
   record(kind: string, source: string, data: Record<string, unknown>): void {
-    if (this.store?.isOpen) {
-      try {
-        this.store.events.append(kind, source, data);
-      } catch (error) {
-        this.logger.error(`could not store event ${kind}: ${messageOf(error)}`);
-      }
-    } else {
-      this.pendingEvents.push({ kind, source, data });
-    }
-  }
-
-  private flushPendingEvents(): void {
-    if (!this.store?.isOpen || this.pendingEvents.length === 0) return;
-    this.store.events.appendMany(this.pendingEvents.splice(0));
+    this.journal.record(kind, source, data);
   }
 
   private setLifecycle(state: LifecycleState): void {
