@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SecretCipher } from '../secrets/secret-store';
 import type { StatusSnapshot, StepName, StepTiming } from '../../shared/domain';
 import { ConductorError } from '../../shared/result';
 import { systemClock, type Clock } from '../common/clock';
@@ -19,16 +18,14 @@ import type { PluginManager } from '../plugins/plugin-manager';
 import type { ParsedArgs } from '../../shared/contract';
 import { PrometheusExporter } from '../router/prometheus-exporter';
 import { Router } from '../router/router';
-import { ResourceMonitor, systemInformationSampler, type SystemSampler } from '../scaler/resource-monitor';
+import { ResourceMonitor, systemInformationSampler } from '../scaler/resource-monitor';
 import { Scaler } from '../scaler/scaler';
-import type { ScalingPolicyOptions } from '../scaler/scaling-policy';
-import type { PluginHealthTuning } from '../plugins/plugin-health';
 import { LiveMetrics } from '../scaler/live-metrics';
-import type { ProcessSampler } from '../scaler/process-sampler';
 import { checkSetting, settingsView } from './settings-view';
 import type { SettingKey, SettingsView } from '../../shared/domain';
 import { Store } from '../store/store';
-import { flagsAsConfigLayer, type CliOptions, type HostKind } from './cli';
+import { flagsAsConfigLayer } from './cli';
+import type { ConductorOptions, ShutdownReport } from './conductor-options';
 import { CommandDispatcher, EventHub, type CommandHandlers } from './command-dispatcher';
 import { conductorCommands } from './conductor-commands';
 import { EventJournal } from './event-journal';
@@ -38,54 +35,11 @@ import { readConfigFile, resolveConfig, SAVEABLE_SETTINGS, type ResolvedConfig }
 import type { ConductorConfig } from './config-schema';
 import { dataDirLayout, defaultDataDir } from './data-dir';
 import { DataDirLock } from './data-dir-lock';
-import { SignalHandlers, type SignalSource } from './signal-handlers';
+import { SignalHandlers } from './signal-handlers';
 import { componentsOf, overallState, StepTimeline, type LifecycleState } from './status-aggregator';
-import { messageOf, StepRunner, type Step, type StepStopResult } from './step-runner';
+import { messageOf, StepRunner, type Step } from './step-runner';
 
-export interface ConductorOptions {
-  cli: CliOptions;
-  host: HostKind;
-  version: string;
-  /** Data dir when neither flags nor the config file name one (Electron passes userData). */
-  defaultDataDir?: string;
-  /** better-sqlite3 `nativeBinding` (the Electron-ABI build in the Electron host). */
-  nativeBinding?: string;
-  /** The plugins folder shipped with the app, or null. */
-  bundledPluginsDir?: string | null;
-  clock?: Clock;
-  /** Where SIGINT/SIGTERM come from; default `process`; null installs no handlers. */
-  signals?: SignalSource | null;
-  sampler?: SystemSampler;
-  /**
-   * Encrypts plugin secrets with the OS keychain (the Electron shell passes safeStorage when it is
-   * available); without one, secrets go to a 0600 plain-text file in the data dir.
-   */
-  secretCipher?: SecretCipher | null;
-  /** The desktop shell's native folder picker (`system:pickFolder`); none in headless mode. */
-  pickFolder?: (title: string | undefined) => Promise<string | null>;
-  /** Per-pid CPU/RSS of plugin instances; default /proc (Linux) or systeminformation; null: none. */
-  processSampler?: ProcessSampler | null;
-  /** Log to the console too. Default true. */
-  console?: boolean;
-  /** The built child-side plugin runtime; default: next to the bundle. */
-  pluginRuntimePath?: string;
-  /** Test hook: scaling policy options (short stabilisation/cooldown windows). */
-  scalerPolicy?: Partial<ScalingPolicyOptions>;
-  /** Test hook: breaker/backoff/memory tuning the manifest does not carry. */
-  pluginHealth?: PluginHealthTuning;
-  /** Replace a step's service (tests inject failing or hanging steps). */
-  stepOverrides?: Partial<Record<StepName, (conductor: Conductor) => Service>>;
-}
-
-export interface ShutdownReport {
-  reason: string;
-  startedAt: number;
-  durationMs: number;
-  /** True when every step stopped in time and without error. */
-  clean: boolean;
-  forced: boolean;
-  steps: StepStopResult[];
-}
+export type { ConductorOptions, ShutdownReport } from './conductor-options';
 
 interface ConductorEvents {
   shutdownRequested: string;
