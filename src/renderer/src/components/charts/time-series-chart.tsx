@@ -171,7 +171,8 @@ export function TimeSeriesChart({
   );
   const dataRef = useRef(data);
   dataRef.current = data;
-  const hasData = timestamps.length > 0;
+  // Two samples make a time axis; with one, uPlot has no range to draw.
+  const hasData = timestamps.length > 1;
   // The chart is rebuilt when its shape (series, colours, theme) changes, not for new samples.
   const shape = series.map((s) => `${s.label}:${s.color}:${s.fill ? 1 : 0}:${s.stepped ? 1 : 0}:${s.dots ? 1 : 0}`).join('|') + `/${ySplits?.join(',') ?? ''}`;
 
