@@ -90,7 +90,7 @@ export function LogsPage() {
           </p>
         </div>
         {/* Announces filtering and its outcome, not every live entry. */}
-        <p className="logs-sr-only" role="status" aria-live="polite">
+        <p className="visually-hidden" role="status" aria-live="polite">
           {busy ? stateText : s.phase === 'ready' && s.resetVersion > 0 ? `${formatCount(settledCount)} ${filtered ? 'matching ' : ''}entries loaded` : ''}
         </p>
 

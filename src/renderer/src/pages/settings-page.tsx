@@ -66,7 +66,7 @@ export function SettingsPage() {
 
   return (
     <div className="grid set-page">
-      <p className="set-sr-only" role="status" aria-live="polite">
+      <p className="visually-hidden" role="status" aria-live="polite">
         {lastSavedTitle ? `Saved ${lastSavedTitle.toLowerCase()}.` : ''}
       </p>
       <div className="span-7 set-col">

@@ -153,7 +153,7 @@ export function LogList(props: LogListProps) {
           <span className="spinner" aria-hidden="true" /> Loading older entries…
         </div>
       )}
-      <p id="log-list-help" className="logs-sr-only">
+      <p id="log-list-help" className="visually-hidden">
         Up and down arrows select an entry; its full text is shown below the list. Escape clears the selection.
       </p>
       {showJump && (

@@ -109,7 +109,7 @@ export function RequestForm(props: RequestFormProps) {
             <div className="req-check">
               <input id={`${id}-stream`} type="checkbox" checked={stream} onChange={(ev) => props.onStream(ev.target.checked)} aria-describedby={`${id}-stream-hint`} />
               <label htmlFor={`${id}-stream`}>Stream the answer</label>
-              <span id={`${id}-stream-hint`} className="req-sr-only">
+              <span id={`${id}-stream-hint`} className="visually-hidden">
                 Show each chunk as the plugin produces it, with a Cancel button. A plugin that answers one value sends one chunk.
               </span>
             </div>
@@ -125,7 +125,7 @@ export function RequestForm(props: RequestFormProps) {
               <label htmlFor={`${id}-idem`} title={stream ? 'A stream is never retried on another instance.' : undefined}>
                 Idempotent
               </label>
-              <span id={`${id}-idem-hint`} className="req-sr-only">
+              <span id={`${id}-idem-hint`} className="visually-hidden">
                 {stream ? 'Not for streams: a stream is never retried on another instance.' : 'Safe to retry: the router may send it to another instance if one crashes.'}
               </span>
             </div>

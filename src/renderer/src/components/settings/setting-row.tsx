@@ -44,7 +44,7 @@ export function SettingRow({ setting, pinned, headless, saving, error, onDismiss
             {setting.title}
           </label>
           <span className={`badge badge--${SOURCE_TONE[setting.source]} setting__source`} data-source={setting.source} title="Where the value comes from: flags, then the config file, then saved here, then the default">
-            <span className="set-sr-only">Source: </span>
+            <span className="visually-hidden">Source: </span>
             {SOURCE_LABEL[setting.source]}
           </span>
           {setting.electronOnly && headless && (
