@@ -43,10 +43,14 @@ export default {
 const LEAKY = `
 const kept = [];
 export default {
-  handle(payload) {
+  async handle(payload) {
     if (payload?.leakMb) {
-      const b = Buffer.alloc(payload.leakMb * 1024 * 1024, 1);
-      kept.push(b);
+      // 8 MiB at a time, yielding between: touching fresh pages can be slow in a VM (160 MiB at
+      // once took ~450 ms here), and one long block would trip the liveness probe instead.
+      for (let mb = 0; mb < payload.leakMb; mb += 8) {
+        kept.push(Buffer.alloc(8 * 1024 * 1024, 1));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return { kept: kept.length };
     }
     return { leaky: payload };
