@@ -1,7 +1,8 @@
 /**
  * Breakers and the scaler through the router, with real processes:
  * - under load, the flaky plugin's breaker opens (E_CIRCUIT_OPEN, `breaker.open` stored, the
- *   instance shows `breaker: open`) and the attempts sent to instances stay ≤ 1.1 × requests;
+ *   instance shows `breaker: open`); a plugin error is not retried, even for an idempotent request
+ *   (only crashes are), so the instance saw exactly one attempt per E_PLUGIN_ERROR answer;
  * - a slow plugin with max 3 scales up under concurrent load, then back down once it is quiet
  *   (short scaler windows through the conductor's test hook), the decision shown in status;
  * - a plugin at min 0 is idle, wakes on a request, and the request succeeds.
@@ -30,7 +31,7 @@ describe('breakers and scaling', () => {
     await box?.dispose();
   });
 
-  it('the flaky plugin’s breaker opens under load; attempts stay ≤ 1.1 × requests', async () => {
+  it('the flaky plugin’s breaker opens under load; plugin errors are not retried (one attempt per E_PLUGIN_ERROR)', async () => {
     const requests = 200;
     const outcomes = await runLoad(requests, 8, () => h.send({ plugin: 'flaky', payload: { fail: true }, idempotent: true, timeoutMs: 5_000 }));
     const codes = codesOf(outcomes);
@@ -38,8 +39,8 @@ describe('breakers and scaling', () => {
     expect((codes.E_CIRCUIT_OPEN ?? 0) + (codes.E_PLUGIN_ERROR ?? 0)).toBe(requests);
     const p = await h.plugin('flaky');
     const attempts = p.instances.reduce((n, i) => n + i.served + i.errors, 0);
-    expect(attempts).toBeGreaterThan(0);
-    expect(attempts).toBeLessThanOrEqual(requests * 1.1);
+    // E_CIRCUIT_OPEN answers never reached the instance; each E_PLUGIN_ERROR answer is one attempt.
+    expect(attempts).toBe(codes.E_PLUGIN_ERROR);
     expect(p.instances[0]!.breaker).toBe('open');
     const { events } = await h.must('events:query', { kind: 'breaker.open' });
     const open = (events as StoredEvent[]).find((e) => e.source === 'plugin:flaky');

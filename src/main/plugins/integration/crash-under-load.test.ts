@@ -37,6 +37,7 @@ describe('crash under load (real processes, kill -9)', () => {
     const oldPids = before.instances.map((i) => i.pid!);
     expect(oldPids).toHaveLength(2);
     const victim = oldPids[0]!;
+    const victimId = before.instances[0]!.id;
     box!.trackPid(victim);
 
     let killedAt = -1;
@@ -65,6 +66,9 @@ describe('crash under load (real processes, kill -9)', () => {
       expect(Object.keys(codes).sort()).toEqual(['E_PLUGIN_CRASHED', 'ok']);
       expect(failed.length).toBeGreaterThanOrEqual(1);
       expect(failed.length).toBeLessThanOrEqual(CONCURRENCY);
+      // Every failure was in flight on the killed instance (requests sent to it between the kill
+      // and its exit being seen count too), none on the other.
+      for (const o of failed) expect(o.ok ? '' : o.message).toContain(`instance ${victimId} `);
     }
     // Every success is the right answer.
     outcomes.forEach((o) => {
