@@ -114,7 +114,10 @@ export class Conductor {
       liveMetrics: this.liveMetrics,
     });
     this.dispatcher = new CommandDispatcher(this.commands(), this.logger.child('contract'));
-    this.prometheus = new PrometheusExporter({ plugins: () => this.manager?.summaries() ?? [] });
+    this.prometheus = new PrometheusExporter({
+      plugins: () => this.manager?.summaries() ?? [],
+      errorsByCode: (plugin) => this.router?.pluginMetrics(plugin)?.errorsByCode ?? {},
+    });
   }
 
   get config(): ConductorConfig {

@@ -437,7 +437,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     // An invalid duplicate shares its name with the plugin that serves: none of the figures are its.
     const m = slot.plugin.valid ? this.options.router.pluginMetrics(slot.name) : null;
     const metrics: PluginMetrics = m
-      ? { ratePerSec: m.ratePerSec, errorRate: m.total > 0 ? m.errors / m.total : 0, p50Ms: m.p50Ms, p99Ms: m.p99Ms, total: m.total, errors: m.errors }
+      ? { ratePerSec: m.ratePerSec, errorRate: m.lastMinute > 0 ? m.lastMinuteErrors / m.lastMinute : 0, p50Ms: m.p50Ms, p99Ms: m.p99Ms, total: m.total, errors: m.errors }
       : { ratePerSec: 0, errorRate: 0, p50Ms: null, p99Ms: null, total: 0, errors: 0 };
     return slot.summary(metrics, m?.queueDepth ?? 0, this.usageOf);
   }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PluginSummary } from '../../shared/domain';
+import type { ErrorCode } from '../../shared/result';
 
 /** Latency buckets, seconds: 0.5 ms … 60 s. */
 const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -8,6 +9,8 @@ const INSTANCE_STATES = ['starting', 'ready', 'degraded', 'unready', 'draining',
 
 export interface MetricsSource {
   plugins(): PluginSummary[];
+  /** A plugin's failed requests since start, by their final code (codes seen only). */
+  errorsByCode(plugin: string): Partial<Record<ErrorCode, number>>;
 }
 
 /** One plugin's latency series: plain counters, bumped per call. */
@@ -112,12 +115,14 @@ export class PrometheusExporter {
     });
     new Counter({
       name: 'conductor_request_errors_total',
-      help: 'Requests that failed, per plugin',
-      labelNames: ['plugin'],
+      help: 'Requests that failed, per plugin and error code (a series per code seen)',
+      labelNames: ['plugin', 'code'],
       registers,
       collect() {
         this.reset();
-        for (const p of source.plugins()) this.inc({ plugin: p.name }, p.metrics.errors);
+        for (const p of source.plugins()) {
+          for (const [code, n] of Object.entries(source.errorsByCode(p.name))) this.inc({ plugin: p.name, code }, n);
+        }
       },
     });
     new Counter({

@@ -53,6 +53,22 @@ describe('RequestMetricsRecorder', () => {
     expect(m.snapshot().ratePerSec).toBe(0);
   });
 
+  it('errors are counted over the same 60 s window: old failures fall out, the totals keep them', () => {
+    const clock = new ManualClock(0);
+    const m = new RequestMetricsRecorder(clock);
+    for (let i = 0; i < 30; i++) m.rejected('E_OVERLOADED'); // t = 0: 30 failures
+    clock.advance(30_000);
+    for (let i = 0; i < 10; i++) {
+      m.begin();
+      m.end(1, i < 2 ? 'E_PLUGIN_ERROR' : null); // t = 30 s: 2 failures, 8 answers
+    }
+    expect(m.detail(0)).toMatchObject({ lastMinute: 40, lastMinuteErrors: 32, total: 40, errors: 32 });
+    clock.advance(30_000); // t = 60 s: the t = 0 second falls out
+    expect(m.detail(0)).toMatchObject({ lastMinute: 10, lastMinuteErrors: 2, total: 40, errors: 32 });
+    clock.advance(60_000);
+    expect(m.detail(0)).toMatchObject({ lastMinute: 0, lastMinuteErrors: 0 });
+  });
+
   it('rolls up each minute: count, errors, p50, p99; taken once; flush closes the current minute', () => {
     const clock = new ManualClock(10 * MINUTE);
     const m = new RequestMetricsRecorder(clock, { rollupName: 'echo' });

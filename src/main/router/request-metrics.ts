@@ -33,6 +33,8 @@ export interface RouterRequestMetrics extends RequestMetrics {
   retries: number;
   /** Requests settled in the last 60 s. */
   lastMinute: number;
+  /** Of those, the ones that failed. */
+  lastMinuteErrors: number;
 }
 
 /** One plugin's requests settled within one clock minute. */
@@ -63,6 +65,7 @@ export class RequestMetricsRecorder {
   private readonly errorsByCode = new Uint32Array(ERROR_CODES.length);
   private readonly latency = new Uint32Array(BUCKET_BOUNDS_MS.length + 1);
   private readonly perSecond = new Uint32Array(RATE_WINDOW_S);
+  private readonly errorsPerSecond = new Uint32Array(RATE_WINDOW_S);
   private currentSecond = 0;
 
   private readonly rollupName: string | null;
@@ -130,7 +133,7 @@ export class RequestMetricsRecorder {
     for (let i = 0; i < ERROR_CODES.length; i++) {
       if (this.errorsByCode[i]! > 0) errorsByCode[ERROR_CODES[i]!] = this.errorsByCode[i]!;
     }
-    return { ...this.snapshot(), errorsByCode, queueDepth, retries: this.retries, lastMinute: this.lastMinute() };
+    return { ...this.snapshot(), errorsByCode, queueDepth, retries: this.retries, lastMinute: this.lastMinute(), lastMinuteErrors: this.lastMinuteErrors() };
   }
 
   /**
@@ -157,6 +160,7 @@ export class RequestMetricsRecorder {
     }
     this.advanceSecond(now);
     this.perSecond[this.currentSecond % RATE_WINDOW_S]!++;
+    if (code !== null) this.errorsPerSecond[this.currentSecond % RATE_WINDOW_S]!++;
     if (this.rollupName !== null) {
       this.rollMinute(now);
       this.minuteCount++;
@@ -165,9 +169,17 @@ export class RequestMetricsRecorder {
   }
 
   private lastMinute(): number {
+    return this.sumWindow(this.perSecond);
+  }
+
+  private lastMinuteErrors(): number {
+    return this.sumWindow(this.errorsPerSecond);
+  }
+
+  private sumWindow(window: Uint32Array): number {
     this.advanceSecond(this.clock.now());
     let n = 0;
-    for (let i = 0; i < RATE_WINDOW_S; i++) n += this.perSecond[i]!;
+    for (let i = 0; i < RATE_WINDOW_S; i++) n += window[i]!;
     return n;
   }
 
@@ -175,7 +187,11 @@ export class RequestMetricsRecorder {
     const second = Math.floor(now / 1000);
     if (second <= this.currentSecond) return;
     const steps = Math.min(second - this.currentSecond, RATE_WINDOW_S);
-    for (let i = 1; i <= steps; i++) this.perSecond[(this.currentSecond + i) % RATE_WINDOW_S] = 0;
+    for (let i = 1; i <= steps; i++) {
+      const slot = (this.currentSecond + i) % RATE_WINDOW_S;
+      this.perSecond[slot] = 0;
+      this.errorsPerSecond[slot] = 0;
+    }
     this.currentSecond = second;
   }
 

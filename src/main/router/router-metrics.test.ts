@@ -45,6 +45,7 @@ describe('Router metrics', () => {
       queueDepth: 0,
       retries: 1,
       lastMinute: 4,
+      lastMinuteErrors: 2,
       errorsByCode: { E_OVERLOADED: 1, E_PLUGIN_ERROR: 1 },
     });
     expect(router.pluginMetrics('beta')).toMatchObject({ total: 1, errors: 1 });
