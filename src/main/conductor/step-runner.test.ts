@@ -65,7 +65,7 @@ describe('StepRunner', () => {
     expect(log.slice(-4)).toEqual(['stop health', 'stop discovery', 'stop db', 'stop config']);
   });
 
-  it('a start that hangs past its deadline fails startup', async () => {
+  it('a start that hangs past its deadline fails startup; the hung step is stopped first (its start may still be bringing things up)', async () => {
     const clock = new ManualClock();
     const log: string[] = [];
     const runner = new StepRunner(recordingSteps(log, { health: { start: () => new Promise<void>(() => {}) } }), { startTimeoutMs: 3000, stopTimeoutMs: 1000 }, clock, { onTiming: () => {} });
@@ -74,7 +74,7 @@ describe('StepRunner', () => {
     clock.advance(3000);
     const error = (await started) as Error;
     expect(error.message).toBe('startup step "health" failed: did not start within 3000 ms');
-    expect(log).toEqual(['start config', 'start db', 'start discovery', 'stop discovery', 'stop db', 'stop config']);
+    expect(log).toEqual(['start config', 'start db', 'start discovery', 'stop health', 'stop discovery', 'stop db', 'stop config']);
   });
 
   it('force() cuts the stop in progress and gives later stops only a short grace', async () => {

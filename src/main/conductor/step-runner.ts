@@ -102,7 +102,9 @@ export class StepRunner {
         durationMs,
         error: messageOf(cause),
       });
-      // A step whose start fails cleans up after itself; the steps before it unwind in reverse.
+      // A step whose start fails cleans up after itself. One that timed out is still starting
+      // (e.g. plugin processes coming up): it is stopped first, then the steps before it unwind in reverse.
+      if (settled.kind === 'timeout') this.started.push(step);
       await this.stopAll(`startup failed at ${step.name}`);
       throw new StepFailedError(step.name, cause);
     }

@@ -23,6 +23,8 @@ export interface PluginInstancesDeps extends Pick<PluginManagerOptions, 'log' | 
   setState(slot: PluginSlot, state: PluginSummary['state'], reason: string | undefined): void;
   /** The env an instance starts with, or why it cannot start. */
   resolveEnv(slot: PluginSlot): Record<string, string> | string;
+  /** Why the plugin may not start yet ("waiting for "a" to be ready"), or null when its dependencies are ready. */
+  waitingReason(slot: PluginSlot): string | null;
   /** Counts a crash; true when the plugin is now quarantined. */
   countCrash(slot: PluginSlot, cause: CrashCause): boolean;
   scheduleRestart(slot: PluginSlot): void;
@@ -77,6 +79,13 @@ export class PluginInstances {
   /** Starts `count` more instances in parallel; the plugin is ready when at least one is. */
   async startInstances(slot: PluginSlot, count: number): Promise<void> {
     if (count <= 0 || this.deps.isStopping() || slot.quarantine) return;
+    // Every way to start a plugin's first instances comes here (startup, enable, a request that
+    // wakes it, bounds, the scaler): none may start it before its dependencies are ready.
+    const waiting = slot.instances.length === 0 ? this.deps.waitingReason(slot) : null;
+    if (waiting !== null) {
+      this.deps.setState(slot, 'stopped', waiting);
+      return;
+    }
     // A retry keeps the last failure visible until an instance is ready.
     const lastFailure = slot.reason?.startsWith('failed to start') || slot.reason?.startsWith('instance crashed') ? slot.reason : undefined;
     if (slot.instances.length === 0) this.deps.setState(slot, 'starting', lastFailure);

@@ -71,6 +71,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       register: (slot: PluginSlot) => this.register(slot),
       unregister: (slot: PluginSlot) => this.unregister(slot),
       bringUp: (slot: PluginSlot) => this.bringUp(slot),
+      waitingReason: (slot: PluginSlot) => this.waitingReason(slot),
       applySaved: (slot: PluginSlot) => this.settings.applySaved(slot),
       resolveEnv: (slot: PluginSlot) => this.settings.resolveEnv(slot),
       forget: (slot: PluginSlot, instance: ManagedInstance) => this.instances.forget(slot, instance),
@@ -90,9 +91,16 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
 
   // ---- lifecycle ----
 
+  /**
+   * Starts the enabled plugins level by level of the dependency graph: the plugins of one level
+   * (whose dependencies are all in earlier levels) start together, and a level starts once the one
+   * before it has settled. A plugin whose dependency did not become ready waits (it is routable;
+   * its requests queue) and starts when that dependency becomes ready later.
+   */
   async start(): Promise<void> {
     this.tickSubscription = this.options.healthTick?.onTick('plugins', (tick) => this.onHealthTick(tick.now)) ?? null;
     for (const plugin of this.options.discovered()) this.addSlot(plugin);
+    const startable: PluginSlot[] = [];
     for (const slot of this.order) {
       if (slot.state === 'invalid') continue;
       this.settings.applySaved(slot);
@@ -106,7 +114,11 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
         continue;
       }
       this.register(slot);
-      await slot.serialize(() => this.bringUp(slot));
+      startable.push(slot);
+    }
+    for (const level of dependencyLevels(startable)) {
+      if (this.stopping) break;
+      await Promise.all(level.map((slot) => slot.serialize(() => this.bringUp(slot))));
     }
     this.options.onChange();
   }
@@ -335,18 +347,25 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     if (this.stopping || !slot.enabled || slot.instances.length > 0 || slot.restartTimer) return;
     if (slot.state === 'quarantined' || slot.state === 'invalid') return;
     if (slot.desired !== null && slot.desired < 1) slot.desired = 1;
+    // A plugin waiting for a dependency stays waiting (startInstances checks); the request queues.
     void slot.serialize(() => this.instances.startInstances(slot, 1));
+  }
+
+  /** "waiting for "a", "b" to be ready", or null when every dependency is ready (or idle: it wakes on demand). */
+  private waitingReason(slot: PluginSlot): string | null {
+    const notReady = slot.manifest.dependsOn.filter((dep) => {
+      const s = this.slots.get(dep);
+      return !s || !SERVING.has(s.state);
+    });
+    return notReady.length === 0 ? null : `waiting for ${notReady.map((d) => `"${d}"`).join(', ')} to be ready`;
   }
 
   /** Starts `min` instances once every dependency is ready; min 0 leaves the plugin idle. */
   private async bringUp(slot: PluginSlot): Promise<void> {
     if (this.stopping) return;
-    const notReady = slot.manifest.dependsOn.filter((dep) => {
-      const s = this.slots.get(dep);
-      return !s || !(s.state === 'ready' || s.state === 'degraded' || s.state === 'idle');
-    });
-    if (notReady.length > 0) {
-      this.setState(slot, 'stopped', `waiting for ${notReady.map((d) => `"${d}"`).join(', ')} to be ready`);
+    const waiting = this.waitingReason(slot);
+    if (waiting !== null) {
+      this.setState(slot, 'stopped', waiting);
       return;
     }
     const env = this.settings.resolveEnv(slot);
@@ -363,13 +382,21 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       return;
     }
     await this.instances.startInstances(slot, slot.min);
-    // Dependents that were waiting on this plugin can start now.
-    if (slot.readyCount() > 0) {
-      for (const other of this.order) {
-        if (other.enabled && other.state === 'stopped' && other.reason?.startsWith('waiting for') && other.manifest.dependsOn.includes(slot.name)) {
-          void other.serialize(() => this.bringUp(other));
-        }
-      }
+  }
+
+  /**
+   * `slot` became ready (or idle): the plugins waiting for it are brought up (each once all its
+   * dependencies are ready). Whatever made it ready — startup, enable, retry, an automatic restart
+   * after a crash or a failed start — comes through `setState`, so this is the one place.
+   */
+  private startWaitingDependents(slot: PluginSlot): void {
+    if (this.stopping) return;
+    for (const other of this.order) {
+      if (!other.enabled || !isWaiting(other) || !other.manifest.dependsOn.includes(slot.name)) continue;
+      void other.serialize(async () => {
+        // Checked again in turn: an earlier operation may have started or disabled it meanwhile.
+        if (other.enabled && isWaiting(other) && other.instances.length === 0) await this.bringUp(other);
+      });
     }
   }
 
@@ -427,6 +454,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.options.record('plugin.state', `plugin:${slot.name}`, data);
     }
     this.options.onChange();
+    if (SERVING.has(state) && !SERVING.has(previous)) this.startWaitingDependents(slot);
   }
 
   private audit(slot: PluginSlot, kind: string, data: Record<string, unknown>): void {
@@ -442,4 +470,40 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     return slot.summary(metrics, m?.queueDepth ?? 0, this.usageOf);
   }
 
+}
+
+/** States in which a plugin counts as ready for its dependents (idle: it wakes on demand). */
+const SERVING: ReadonlySet<PluginSummary['state']> = new Set<PluginSummary['state']>(['ready', 'degraded', 'idle']);
+
+function isWaiting(slot: PluginSlot): boolean {
+  return slot.state === 'stopped' && slot.reason?.startsWith('waiting for') === true;
+}
+
+/**
+ * The plugins grouped by dependency depth: level 0 depends on none of them, level n only on
+ * plugins of earlier levels. A dependency outside the list (invalid, disabled, quarantined) adds
+ * no depth: its dependent starts with its level and waits. Discovery has refused cycles already;
+ * one left anyway is cut where it closes.
+ */
+export function dependencyLevels(slots: readonly PluginSlot[]): PluginSlot[][] {
+  const byName = new Map(slots.map((slot) => [slot.name, slot]));
+  const depth = new Map<PluginSlot, number>();
+  const visiting = new Set<PluginSlot>();
+  const depthOf = (slot: PluginSlot): number => {
+    const known = depth.get(slot);
+    if (known !== undefined) return known;
+    if (visiting.has(slot)) return 0;
+    visiting.add(slot);
+    let d = 0;
+    for (const name of slot.manifest.dependsOn) {
+      const dep = byName.get(name);
+      if (dep !== undefined) d = Math.max(d, depthOf(dep) + 1);
+    }
+    visiting.delete(slot);
+    depth.set(slot, d);
+    return d;
+  };
+  const levels: PluginSlot[][] = [];
+  for (const slot of slots) (levels[depthOf(slot)] ??= []).push(slot);
+  return levels.filter((level) => level !== undefined);
 }

@@ -140,6 +140,54 @@ describe('plugin management (install, upgrade, disable, enable, persist, uninsta
     await waitFor(async () => (await h.plugin('greeter')).instances.length === 1, 'one greeter instance', 5_000);
   });
 
+  it('each management command is on record: install, upgrade, disable, enable, bounds, restart, uninstall, in order, naming the plugin', async () => {
+    box = new Sandbox('manage-events');
+    box.copyPlugin('echo');
+    const h = await box.start();
+    await h.waitReady('echo');
+    const firstId = (await h.must('events:query', { limit: 1 })).events[0]!.id;
+    const v1 = source('v1', '1.0.0', ['text.greet']);
+    const v2 = source('v2', '2.0.0', ['text.greet', 'text.greet2']);
+
+    await h.must('plugins:install', { path: v1 });
+    await h.must('plugins:install', { path: v2 });
+    await h.must('plugins:disable', { name: 'greeter' });
+    await h.must('plugins:enable', { name: 'greeter' });
+    await h.must('plugins:setBounds', { name: 'greeter', min: 2, max: 3 });
+    await h.waitReady('greeter', 2);
+    await h.must('plugins:restart', { name: 'greeter' });
+    // Refused commands change nothing and record nothing.
+    expect(await h.cmd('plugins:setBounds', { name: 'greeter', min: 3, max: 2 })).toMatchObject({ ok: false, error: { code: 'E_BAD_REQUEST' } });
+    expect(await h.cmd('plugins:uninstall', { name: 'echo' })).toMatchObject({ ok: false, error: { code: 'E_CONFLICT' } });
+    expect(await h.cmd('plugins:install', { path: join(box.root, 'sources', 'nowhere') })).toMatchObject({ ok: false });
+    await h.must('plugins:uninstall', { name: 'greeter' });
+
+    const MANAGEMENT = new Set(['plugin.installed', 'plugin.upgraded', 'plugin.disabled', 'plugin.enabled', 'plugin.bounds', 'plugin.restart', 'plugin.uninstalled']);
+    const { events } = await h.must('events:query', { limit: 1000 });
+    const since = events.filter((e) => e.id > firstId).reverse();
+    const management = since.filter((e) => MANAGEMENT.has(e.kind));
+    expect(management.map((e) => ({ kind: e.kind, source: e.source, data: e.data }))).toEqual([
+      { kind: 'plugin.installed', source: 'plugin:greeter', data: { version: '1.0.0' } },
+      { kind: 'plugin.upgraded', source: 'plugin:greeter', data: { from: '1.0.0', to: '2.0.0' } },
+      { kind: 'plugin.disabled', source: 'plugin:greeter', data: {} },
+      { kind: 'plugin.enabled', source: 'plugin:greeter', data: {} },
+      { kind: 'plugin.bounds', source: 'plugin:greeter', data: { min: 2, max: 3 } },
+      { kind: 'plugin.restart', source: 'plugin:greeter', data: { instances: 2 } },
+      { kind: 'plugin.uninstalled', source: 'plugin:greeter', data: { removeState: false } },
+    ]);
+    // Each is stamped in order, and the plugin's state changes fall between the commands that caused them.
+    for (let i = 1; i < management.length; i++) expect(management[i]!.ts).toBeGreaterThanOrEqual(management[i - 1]!.ts);
+    const idOf = (kind: string) => management.find((e) => e.kind === kind)!.id;
+    const greeterStates = since.filter((e) => e.kind === 'plugin.state' && e.source === 'plugin:greeter');
+    const statesBetween = (from: string, to: string) => greeterStates.filter((e) => e.id > idOf(from) && e.id < idOf(to)).map((e) => e.data.to);
+    expect(statesBetween('plugin.installed', 'plugin.upgraded')).toEqual(['starting', 'ready']);
+    expect(statesBetween('plugin.disabled', 'plugin.enabled')).toEqual(['stopping', 'disabled']);
+    expect(statesBetween('plugin.enabled', 'plugin.bounds')).toEqual(['starting', 'ready']);
+    expect(greeterStates.filter((e) => e.id > idOf('plugin.uninstalled'))).toEqual([]);
+    // Nothing was recorded against the other plugin (its detail view lists its own events).
+    expect((await h.plugin('echo')).events.filter((e) => MANAGEMENT.has(e.kind))).toEqual([]);
+  });
+
   it('a bundled or configured plugin cannot be uninstalled (disable it instead)', async () => {
     box = new Sandbox('manage-conflict');
     box.copyPlugin('echo');
