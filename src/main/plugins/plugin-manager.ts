@@ -20,6 +20,7 @@ import type { PluginManagerOptions } from './plugin-manager-options';
 import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSettingsOps } from './plugin-settings-ops';
 import { PluginSlot } from './plugin-slot';
+import { dependencyLevels } from './dependency-levels';
 
 export type { PluginManagerOptions };
 
@@ -116,11 +117,23 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.register(slot);
       startable.push(slot);
     }
+    // Status names what each dependent waits for from the start; it starts as soon as that is
+    // ready (`startWaitingDependents`), possibly before the rest of its dependency's level.
+    for (const slot of startable) {
+      const waiting = this.waitingReason(slot);
+      if (waiting !== null) this.setState(slot, 'stopped', waiting);
+    }
     for (const level of dependencyLevels(startable)) {
       if (this.stopping) break;
-      await Promise.all(level.map((slot) => slot.serialize(() => this.bringUp(slot))));
+      // Skipped when something else got to it first (its dependency's readiness, a request).
+      await Promise.all(level.map((slot) => slot.serialize(async () => (this.untouched(slot) ? this.bringUp(slot) : undefined))));
     }
     this.options.onChange();
+  }
+
+  /** Not started, starting, scheduled to restart, quarantined or disabled since startup began. */
+  private untouched(slot: PluginSlot): boolean {
+    return slot.enabled && slot.state === 'stopped' && slot.instances.length === 0 && slot.restartTimer === null;
   }
 
   async stop(opts: StopOptions = {}): Promise<void> {
@@ -477,33 +490,4 @@ const SERVING: ReadonlySet<PluginSummary['state']> = new Set<PluginSummary['stat
 
 function isWaiting(slot: PluginSlot): boolean {
   return slot.state === 'stopped' && slot.reason?.startsWith('waiting for') === true;
-}
-
-/**
- * The plugins grouped by dependency depth: level 0 depends on none of them, level n only on
- * plugins of earlier levels. A dependency outside the list (invalid, disabled, quarantined) adds
- * no depth: its dependent starts with its level and waits. Discovery has refused cycles already;
- * one left anyway is cut where it closes.
- */
-export function dependencyLevels(slots: readonly PluginSlot[]): PluginSlot[][] {
-  const byName = new Map(slots.map((slot) => [slot.name, slot]));
-  const depth = new Map<PluginSlot, number>();
-  const visiting = new Set<PluginSlot>();
-  const depthOf = (slot: PluginSlot): number => {
-    const known = depth.get(slot);
-    if (known !== undefined) return known;
-    if (visiting.has(slot)) return 0;
-    visiting.add(slot);
-    let d = 0;
-    for (const name of slot.manifest.dependsOn) {
-      const dep = byName.get(name);
-      if (dep !== undefined) d = Math.max(d, depthOf(dep) + 1);
-    }
-    visiting.delete(slot);
-    depth.set(slot, d);
-    return d;
-  };
-  const levels: PluginSlot[][] = [];
-  for (const slot of slots) (levels[depthOf(slot)] ??= []).push(slot);
-  return levels.filter((level) => level !== undefined);
 }

@@ -147,6 +147,9 @@ describe('plugin dependencies (real conductor)', () => {
       expect(p.instances).toEqual([]);
       expect(['starting', 'ready', 'degraded', 'idle']).not.toContain(p.state);
     }
+    // …and say what they wait for while they wait.
+    expect(byName('b-middle')).toMatchObject({ state: 'stopped', reason: 'waiting for "c-base" to be ready' });
+    expect(byName('a-top')).toMatchObject({ state: 'stopped', reason: 'waiting for "b-middle" to be ready' });
     // The independent plugin did not wait for c-base: it serves already.
     await waitFor(() => (byName('echo')?.state === 'ready' ? true : null), 'echo to be ready while c-base is held', 15_000);
     expect(await h.send({ capability: 'text.echo', payload: 'early' })).toEqual({ ok: true, value: { echo: 'early' } });
