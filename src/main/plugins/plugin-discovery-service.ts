@@ -26,9 +26,11 @@ export class PluginDiscoveryService implements Service, HealthReporter {
   async start(): Promise<void> {
     const result = discoverPlugins(this.options.roots);
     const invalid = result.plugins.filter((p) => !p.valid);
-    for (const plugin of invalid) this.log.warn(`plugin at ${plugin.dir} is invalid: ${plugin.reason ?? 'unknown reason'}`);
+    // "plugin "name" at /dir" when the manifest parsed far enough to name it, else the folder.
+    const where = (p: (typeof invalid)[number]) => (p.manifest ? `plugin "${p.manifest.name}" at ${p.dir}` : `plugin at ${p.dir}`);
+    for (const plugin of invalid) this.log.warn(`${where(plugin)} is invalid: ${plugin.reason ?? 'unknown reason'}`);
     if (this.options.strict && invalid.length > 0) {
-      throw new Error(`plugins.strict is on and ${invalid.length} plugin(s) are invalid: ${invalid.map((p) => `${p.dir}: ${p.reason ?? ''}`).join('; ')}`);
+      throw new Error(`plugins.strict is on and ${invalid.length} plugin(s) are invalid: ${invalid.map((p) => `${where(p)}: ${p.reason ?? ''}`).join('; ')}`);
     }
     this.current = result;
     this.log.info(`discovered ${result.plugins.length - invalid.length} valid plugin(s), ${invalid.length} invalid, in ${result.scanned.length} folder(s)`);
