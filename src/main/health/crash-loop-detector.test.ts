@@ -73,6 +73,13 @@ describe('CrashLoopDetector', () => {
   it('maxCrashes 1 quarantines at the first crash', () => {
     const detector = new CrashLoopDetector({ maxCrashes: 1 });
     expect(detector.onCrash(crash(T0, { lastLines: [] }))).toBe(true);
-    expect(detector.reason).toBe('1 crashes in 0 ms (limit: 1 within 60 s); last: exit code 1, peak RSS 80 MiB');
+    expect(detector.reason).toBe('1 crash in 0 ms (limit: 1 within 60 s); last: exit code 1, peak RSS 80 MiB');
+  });
+
+  it('a start the conductor ended (activate threw, not ready in time) is told by its failure, not by the SIGKILL that ended it', () => {
+    const detector = new CrashLoopDetector({ maxCrashes: 1 });
+    const startFailure = 'plugin store (store#1) failed to start: activate() failed: cannot reach the database';
+    expect(detector.onCrash(crash(T0, { exitCode: null, signal: 'SIGKILL', lastLines: [startFailure], startFailure }))).toBe(true);
+    expect(detector.reason).toBe(`1 crash in 0 ms (limit: 1 within 60 s); last: ${startFailure}, peak RSS 80 MiB`);
   });
 });

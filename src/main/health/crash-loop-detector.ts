@@ -37,6 +37,11 @@ export interface CrashCause {
   peakRssBytes: number | null;
   /** Clock time of the crash. */
   at: number;
+  /**
+   * Set when the start failed and the conductor ended the process itself (activate threw, or it
+   * was not ready in time): why, told instead of the exit that ending caused (always SIGKILL).
+   */
+  startFailure?: string;
 }
 
 export type CrashLoopState = 'watching' | 'quarantined';
@@ -132,7 +137,7 @@ export class CrashLoopDetector {
     const keep = this.options.keepLines;
     const kept: CrashCause = { ...cause, lastLines: keep === 0 ? [] : cause.lastLines.slice(-keep) };
     this.tripCause = kept;
-    this.tripReason = `${maxCrashes} crashes in ${formatMs(spread)} (limit: ${maxCrashes} within ${formatMs(windowMs)}); last: ${describeCrash(kept)}`;
+    this.tripReason = `${maxCrashes} ${maxCrashes === 1 ? 'crash' : 'crashes'} in ${formatMs(spread)} (limit: ${maxCrashes} within ${formatMs(windowMs)}); last: ${describeCrash(kept)}`;
     this.current = 'quarantined';
     this.emitter.emit('quarantined', { from: 'watching', to: 'quarantined', reason: this.tripReason, at: cause.at, cause: kept });
     return true;
@@ -156,8 +161,9 @@ export class CrashLoopDetector {
 
 /** "exit code 1, peak RSS 80 MiB — Error: boom" */
 export function describeCrash(cause: CrashCause): string {
-  const how = cause.signal !== null ? `killed by ${cause.signal}` : cause.exitCode !== null ? `exit code ${cause.exitCode}` : 'exited';
   const rss = cause.peakRssBytes !== null ? `, peak RSS ${formatMiB(cause.peakRssBytes)}` : '';
+  if (cause.startFailure !== undefined) return `${cause.startFailure}${rss}`;
+  const how = cause.signal !== null ? `killed by ${cause.signal}` : cause.exitCode !== null ? `exit code ${cause.exitCode}` : 'exited';
   const last = cause.lastLines.length > 0 ? ` — ${cause.lastLines[cause.lastLines.length - 1]}` : '';
   return `${how}${rss}${last}`;
 }

@@ -177,7 +177,11 @@ export class PluginInstances {
       this.deps.audit(slot, 'instance.start-failed', { instance: id, error: message, code: exit?.code ?? null, signal: exit?.signal ?? null, lastLines: exit?.lastLines.slice(-10) ?? [] });
       // A start that failed (activate threw, exited, or not ready in time) counts as a crash.
       if (exit && !exit.expected) {
-        this.deps.countCrash(slot, { exitCode: exit.code, signal: exit.signal, lastLines: exit.lastLines.length > 0 ? exit.lastLines : [message], peakRssBytes, at: this.deps.clock.now() });
+        // Activate threw or it was not ready in time: the instance ended the process, so the exit says nothing.
+        const code = (error as { code?: unknown }).code;
+        const endedByUs = code === 'E_PLUGIN_ERROR' || code === 'E_TIMEOUT';
+        const lastLines = exit.lastLines.length > 0 ? exit.lastLines : [message];
+        this.deps.countCrash(slot, { exitCode: exit.code, signal: exit.signal, lastLines, peakRssBytes, at: this.deps.clock.now(), ...(endedByUs ? { startFailure: message } : {}) });
       }
       throw error;
     } finally {
