@@ -12,8 +12,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PluginSummary, StoredEvent } from '../../../shared/domain';
-import { Conductor } from '../../conductor/conductor';
-import { Harness, isAlive, RUNTIME_JS, Sandbox, waitFor } from './integration.test-helper';
+import { Harness, isAlive, Sandbox, waitFor } from './integration.test-helper';
 
 /** A plugin whose activate waits until `flag` exists, logging each wait so the test can see it is held. */
 function heldUntil(flag: string, who: string): string {
@@ -65,40 +64,21 @@ const instanceStarted = (plugin: string) => (e: StoredEvent) => e.kind === 'inst
 
 describe('plugin dependencies (real conductor)', () => {
   let box: Sandbox | null = null;
-  /** Conductors started in the background (their start awaited by the test, or not at all). */
-  const background: Conductor[] = [];
   /** Run first at cleanup (e.g. release a held activate, so a failed test does not wait for the start deadline). */
   const releases: (() => void)[] = [];
 
   afterEach(async () => {
     for (const release of releases.splice(0)) release();
-    for (const conductor of background.splice(0)) {
-      for (const p of conductor.plugins?.summaries() ?? []) for (const i of p.instances) if (i.pid !== null) box?.trackPid(i.pid);
-      await conductor.shutdown('test over').catch(() => undefined);
-    }
     await box?.dispose();
     box = null;
   });
 
   /**
    * A conductor on the sandbox whose `start()` is not awaited, so the test can watch it while the
-   * plugins step is still running (the same options as `Sandbox.start`).
+   * plugins step is still running; the sandbox shuts it down.
    */
   function startInBackground(sandbox: Sandbox): { h: Harness; started: Promise<void>; settled: () => boolean } {
-    const conductor = new Conductor({
-      cli: { dataDir: sandbox.dataDir, config: sandbox.configPath, dryRun: false, hidden: false, logLevel: 'info' },
-      host: 'headless',
-      version: '0.0.0-test',
-      bundledPluginsDir: null,
-      signals: null,
-      console: false,
-      pluginRuntimePath: RUNTIME_JS,
-      sampler: { sample: async () => ({ cpuPercent: 1, memUsedBytes: 1, memTotalBytes: 2 }) },
-    });
-    background.push(conductor);
-    conductor.events.on('status:changed', (status) => {
-      for (const p of status.plugins) for (const i of p.instances) if (i.pid !== null) sandbox.trackPid(i.pid);
-    });
+    const conductor = sandbox.create();
     let done = false;
     const started = conductor.start().finally(() => {
       done = true;

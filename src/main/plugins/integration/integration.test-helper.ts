@@ -225,6 +225,13 @@ export class Sandbox {
 
   /** Starts a Conductor on this sandbox's data dir and config; `extra` adds options (test hooks). */
   async start(extra: Partial<ConductorOptions> = {}): Promise<Harness> {
+    const conductor = this.create(extra);
+    await conductor.start();
+    return new Harness(conductor);
+  }
+
+  /** A Conductor on this sandbox, not started yet (a test may watch its startup); disposed with the sandbox. */
+  create(extra: Partial<ConductorOptions> = {}): Conductor {
     const conductor = new Conductor({
       cli: { dataDir: this.dataDir, config: this.configPath, dryRun: false, hidden: false, logLevel: 'info' },
       host: 'headless',
@@ -241,8 +248,7 @@ export class Sandbox {
     conductor.events.on('status:changed', (status) => {
       for (const p of status.plugins) for (const i of p.instances) if (i.pid !== null) this.seenPids.add(i.pid);
     });
-    await conductor.start();
-    return new Harness(conductor);
+    return conductor;
   }
 
   /** Shuts a conductor down and checks it went cleanly. */
