@@ -93,10 +93,10 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   // ---- lifecycle ----
 
   /**
-   * Starts the enabled plugins level by level of the dependency graph: the plugins of one level
-   * (whose dependencies are all in earlier levels) start together, and a level starts once the one
-   * before it has settled. A plugin whose dependency did not become ready waits (it is routable;
-   * its requests queue) and starts when that dependency becomes ready later.
+   * Starts the enabled plugins: those that depend on none of them at once, together; each other
+   * plugin as soon as its dependencies are ready (`startWaitingDependents`). Resolves once every
+   * level of the dependency graph has settled. A plugin whose dependency did not become ready
+   * stays waiting (routable: its requests queue) until that dependency is ready, however late.
    */
   async start(): Promise<void> {
     this.tickSubscription = this.options.healthTick?.onTick('plugins', (tick) => this.onHealthTick(tick.now)) ?? null;
