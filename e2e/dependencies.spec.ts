@@ -1,7 +1,8 @@
 /**
  * A plugin that depends on another waits for it, visibly: the Plugins page says what it waits
  * for while its dependency cannot start (quarantined after failing its starts), and once the
- * dependency is fixed and retried from the page, both come up — the dependent after it.
+ * dependency is fixed and retried from the page, both come up — the dependent after it. The
+ * dependent runs in worker threads, whose per-process figures the page shows as not applicable.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ async function writePlugin(dataDir: string, name: string, manifest: Record<strin
   await writeFile(join(dir, 'index.mjs'), source);
 }
 
-/** `store` fails to start until the flag file exists in the data dir; `notes` depends on it. */
+/** `store` fails to start until the flag file exists in the data dir; `notes` (worker threads) depends on it. */
 async function seed(dataDir: string): Promise<void> {
   const flag = JSON.stringify(join(dataDir, FLAG));
   await writePlugin(
@@ -32,7 +33,7 @@ export default {
 };
 `,
   );
-  await writePlugin(dataDir, 'notes', { capabilities: ['demo.notes'], dependsOn: ['store'] }, `export default { handle(payload) { return { note: payload }; } };\n`);
+  await writePlugin(dataDir, 'notes', { capabilities: ['demo.notes'], dependsOn: ['store'], isolation: 'thread' }, `export default { handle(payload) { return { note: payload }; } };\n`);
 }
 
 test.describe('Plugin dependencies', () => {
@@ -58,6 +59,9 @@ test.describe('Plugin dependencies', () => {
     await expect(plugins.state('store')).toHaveText('Ready');
     await expect(plugins.state('notes')).toHaveText('Ready');
     await expect(plugins.row('notes')).not.toContainText('waiting for');
+    // A worker-thread plugin has no process of its own: its CPU and memory say so.
+    await expect(plugins.row('notes').getByTitle(/^Not applicable: worker threads/)).toHaveText(['n/a', 'n/a']);
+    await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'plugins-dependency-ready.png'), fullPage: true });
     const http = new ConductorHttp(conductor.baseUrl, conductor.token);
     expect(await http.request({ capability: 'demo.notes', payload: 'hi' })).toMatchObject({ ok: true, value: { value: { note: 'hi' } } });
   });

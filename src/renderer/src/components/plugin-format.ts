@@ -31,6 +31,15 @@ export function optionalBytes(value: number | null): string {
   return value === null ? '—' : formatBytes(value);
 }
 
+/** Said where a per-process figure does not apply: a worker thread shares the conductor's process. */
+export const NOT_APPLICABLE = { text: 'n/a', title: 'Not applicable: worker threads share the conductor’s process, so they have no CPU or memory of their own' } as const;
+
+/** CPU and RSS cells of a process, or "n/a" (with why) for worker threads. */
+export function usageCells(isolation: 'process' | 'thread', cpuPercent: number | null, rssBytes: number | null): { cpu: string; rss: string; title?: string } {
+  if (isolation === 'thread') return { cpu: NOT_APPLICABLE.text, rss: NOT_APPLICABLE.text, title: NOT_APPLICABLE.title };
+  return { cpu: optionalPercent(cpuPercent), rss: optionalBytes(rssBytes) };
+}
+
 /** `pid 1234` or `thread 3`. */
 export function instanceHandle(i: InstanceSummary): string {
   if (i.pid !== null) return `pid ${i.pid}`;

@@ -2,7 +2,7 @@ import type { PluginSummary } from '../../../shared/domain';
 import { formatCount, formatRate, joinPath } from '../format';
 import { hrefOf } from '../hooks/use-hash-route';
 import { PluginActions } from './plugin-actions';
-import { breakerOf, errorPercent, inFlightOf, optionalBytes, optionalPercent, readyCount } from './plugin-format';
+import { breakerOf, errorPercent, inFlightOf, readyCount, usageCells } from './plugin-format';
 import { Section } from './section';
 import { StateBadge } from './state-badge';
 
@@ -123,8 +123,7 @@ export function PluginsTable({
                     <span className={p.metrics.errors > 0 ? 'bad' : undefined}>{formatCount(p.metrics.errors)}</span>
                     {p.metrics.total > 0 && <span className="muted"> · {errorPercent(p)}</span>}
                   </td>
-                  <td className="mono num">{optionalPercent(p.cpuPercent)}</td>
-                  <td className="mono num">{optionalBytes(p.rssBytes)}</td>
+                  <UsageCells p={p} />
                   {full && (
                     <td>
                       <PluginActions plugin={p} />
@@ -137,5 +136,19 @@ export function PluginsTable({
         </div>
       )}
     </Section>
+  );
+}
+
+function UsageCells({ p }: { p: PluginSummary }) {
+  const usage = usageCells(p.isolation, p.cpuPercent, p.rssBytes);
+  return (
+    <>
+      <td className="mono num" title={usage.title}>
+        {usage.cpu}
+      </td>
+      <td className="mono num" title={usage.title}>
+        {usage.rss}
+      </td>
+    </>
   );
 }

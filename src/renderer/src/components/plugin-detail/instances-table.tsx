@@ -1,7 +1,7 @@
 import type { InstanceSummary } from '../../../../shared/domain';
 import { formatCount, formatUptime } from '../../format';
 import { useNow } from '../../hooks/use-now';
-import { instanceHandle, optionalBytes, optionalPercent } from '../plugin-format';
+import { instanceHandle, usageCells } from '../plugin-format';
 import { Section } from '../section';
 import { StateBadge } from '../state-badge';
 
@@ -42,26 +42,33 @@ export function InstancesTable({ instances, isolation }: { instances: InstanceSu
               </tr>
             </thead>
             <tbody>
-              {instances.map((i) => (
-                <tr key={i.id} data-instance={i.id}>
-                  <th scope="row" className="mono">
-                    {i.id}
-                  </th>
-                  <td className="mono">{instanceHandle(i)}</td>
-                  <td>
-                    <StateBadge state={i.state} />
-                  </td>
-                  <td>
-                    <StateBadge state={i.breaker} />
-                  </td>
-                  <td className="mono num">{i.startedAt === null ? '—' : formatUptime(now - i.startedAt)}</td>
-                  <td className="mono num">{formatCount(i.inFlight)}</td>
-                  <td className="mono num">{formatCount(i.served)}</td>
-                  <td className="mono num">{formatCount(i.errors)}</td>
-                  <td className="mono num">{optionalPercent(i.cpuPercent)}</td>
-                  <td className="mono num">{optionalBytes(i.rssBytes)}</td>
-                </tr>
-              ))}
+              {instances.map((i) => {
+                const usage = usageCells(i.threadId !== null ? 'thread' : isolation, i.cpuPercent, i.rssBytes);
+                return (
+                  <tr key={i.id} data-instance={i.id}>
+                    <th scope="row" className="mono">
+                      {i.id}
+                    </th>
+                    <td className="mono">{instanceHandle(i)}</td>
+                    <td>
+                      <StateBadge state={i.state} />
+                    </td>
+                    <td>
+                      <StateBadge state={i.breaker} />
+                    </td>
+                    <td className="mono num">{i.startedAt === null ? '—' : formatUptime(now - i.startedAt)}</td>
+                    <td className="mono num">{formatCount(i.inFlight)}</td>
+                    <td className="mono num">{formatCount(i.served)}</td>
+                    <td className="mono num">{formatCount(i.errors)}</td>
+                    <td className="mono num" title={usage.title}>
+                      {usage.cpu}
+                    </td>
+                    <td className="mono num" title={usage.title}>
+                      {usage.rss}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
