@@ -100,7 +100,7 @@ export class PrometheusExporter {
   constructor(source: MetricsSource) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'conductor_process_' });
-    this.latency = new PluginLatencyHistogram('conductor_request_duration_seconds', 'Request latency through the router, per plugin', LATENCY_BUCKETS_S);
+    this.latency = new PluginLatencyHistogram('conductor_request_duration_seconds', 'Latency of each call the router sent to an instance (a retried request counts each attempt), per plugin', LATENCY_BUCKETS_S);
     // The registry only needs what it scrapes (name, get/getForPromString, reset); not a prom-client class.
     this.registry.registerMetric(this.latency as unknown as Parameters<Registry['registerMetric']>[0]);
     new Counter({
