@@ -53,6 +53,12 @@ test.describe('Plugin dependencies', () => {
     await expect(plugins.row('notes')).toContainText('waiting for "store" to be ready');
     await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'plugins-waiting-for-dependency.png'), fullPage: true });
 
+    // Meanwhile a request to it is refused at once, saying what to do (it would not start by itself).
+    const http = new ConductorHttp(conductor.baseUrl, conductor.token);
+    const refused = await http.request({ capability: 'demo.notes', payload: 'early', timeoutMs: 20_000 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'E_CONFLICT' } });
+    expect(refused.error?.message).toMatch(/^plugin "notes" cannot start until "store" is ready: "store" is quarantined .*; fix it, then retry it$/);
+
     // Fixed, then retried from the page: the dependency starts, and the dependent after it.
     await writeFile(join(conductor.dataDir, FLAG), '1');
     await plugins.action('store', 'Retry').click();
@@ -62,7 +68,6 @@ test.describe('Plugin dependencies', () => {
     // A worker-thread plugin has no process of its own: its CPU and memory say so.
     await expect(plugins.row('notes').getByTitle(/^Not applicable: worker threads/)).toHaveText(['n/a', 'n/a']);
     await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'plugins-dependency-ready.png'), fullPage: true });
-    const http = new ConductorHttp(conductor.baseUrl, conductor.token);
     expect(await http.request({ capability: 'demo.notes', payload: 'hi' })).toMatchObject({ ok: true, value: { value: { note: 'hi' } } });
   });
 });

@@ -342,6 +342,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       maxConcurrentPerInstance: m.concurrency,
       instances: () => slot.instances,
       onDemand: () => this.onDemand(slot),
+      blocked: () => this.blockedReason(slot),
       admit: health.admit,
       onCallStart: health.onCallStart,
       onCallResult: (instance: RoutableInstance, ok: boolean, latencyMs: number, code: ErrorCode | null) => {
@@ -371,6 +372,25 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       return !s || !SERVING.has(s.state);
     });
     return notReady.length === 0 ? null : `waiting for ${notReady.map((d) => `"${d}"`).join(', ')} to be ready`;
+  }
+
+  /**
+   * Why `slot` cannot start until a person acts, or null: it waits for a dependency that will not
+   * become ready by itself — quarantined, disabled, invalid, not installed, or stopped for a reason
+   * with no restart pending — directly or through a dependency that waits in turn. A dependency
+   * that is starting, will restart, or has not had its turn yet is not a block (requests queue).
+   */
+  private blockedReason(slot: PluginSlot, seen = new Set<PluginSlot>()): string | null {
+    if (!isWaiting(slot) || seen.has(slot)) return null;
+    seen.add(slot);
+    for (const name of slot.manifest.dependsOn) {
+      const dep = this.slots.get(name);
+      const why = dep === undefined ? `"${name}" is not installed` : stuckReason(dep);
+      if (why !== null) return `plugin "${slot.name}" cannot start until "${name}" is ready: ${why}`;
+      const deeper = dep === undefined ? null : this.blockedReason(dep, seen);
+      if (deeper !== null) return `plugin "${slot.name}" cannot start until "${name}" is ready, and ${deeper}`;
+    }
+    return null;
   }
 
   /** Starts `min` instances once every dependency is ready; min 0 leaves the plugin idle. */
@@ -490,4 +510,23 @@ const SERVING: ReadonlySet<PluginSummary['state']> = new Set<PluginSummary['stat
 
 function isWaiting(slot: PluginSlot): boolean {
   return slot.state === 'stopped' && slot.reason?.startsWith('waiting for') === true;
+}
+
+/** What keeps a plugin from becoming ready without a person, with what to do; null when it may still come up. */
+function stuckReason(slot: PluginSlot): string | null {
+  const because = slot.reason ? ` (${slot.reason})` : '';
+  switch (slot.state) {
+    case 'quarantined':
+      return `"${slot.name}" is quarantined${because}; fix it, then retry it`;
+    case 'disabled':
+      return `"${slot.name}" is disabled; enable it`;
+    case 'invalid':
+      return `"${slot.name}" is invalid${because}`;
+    case 'stopped':
+      // Not yet started (no reason), waiting in turn, or a restart is pending: it may still come up.
+      if (slot.reason === undefined || isWaiting(slot) || slot.restartTimer !== null || slot.instances.length > 0) return null;
+      return `"${slot.name}" is stopped${because}`;
+    default:
+      return null;
+  }
 }

@@ -36,6 +36,31 @@ describe('Router queue', () => {
     expect(results.map((r) => r.value)).toEqual([1, 2, 3].map((n) => ({ echo: n, by: 'i' })));
   });
 
+  it('a blocked plugin (it cannot start until a person acts) refuses at once with E_CONFLICT and the reason, and does not queue or wake', async () => {
+    const { clock, router } = await setup();
+    let reason: string | null = 'plugin "p" cannot start until "db" is ready: "db" is disabled; enable it';
+    const plugin = fakePlugin('p', [], { blocked: () => reason });
+    router.register(plugin);
+    await expect(router.request({ plugin: 'p', payload: 1 })).rejects.toMatchObject({ code: 'E_CONFLICT', message: reason, details: { plugin: 'p' } });
+    expect(plugin.demands).toBe(0);
+    expect(router.pluginMetrics('p')).toMatchObject({ queueDepth: 0, errorsByCode: { E_CONFLICT: 1 } });
+
+    // Once it is no longer blocked, requests queue (and wake it) as usual; with a ready instance the hook is not asked.
+    reason = null;
+    const queued = track(router.request({ plugin: 'p', payload: 2 }));
+    expect(plugin.demands).toBe(1);
+    expect(router.pluginMetrics('p')!.queueDepth).toBe(1);
+    const inst = new FakeInstance('i', clock, { behaviour: { kind: 'echo', latencyMs: 1 } });
+    plugin.list.push(inst);
+    router.instancesChanged('p');
+    reason = 'never asked while an instance can take the request';
+    const served = track(router.request({ plugin: 'p', payload: 3 }));
+    clock.advance(1);
+    await flush();
+    expect(queued.value).toEqual({ echo: 2, by: 'i' });
+    expect(served.value).toEqual({ echo: 3, by: 'i' });
+  });
+
   it('a full queue answers E_OVERLOADED at once, with a retryAfterMs estimate', async () => {
     const { clock, router } = await setup();
     const inst = new FakeInstance('i', clock, { behaviour: { kind: 'echo', latencyMs: 100 } });

@@ -40,6 +40,13 @@ export interface RoutedPlugin {
    */
   onDemand?(): void;
   /**
+   * Asked only when no instance can take a request at once: why the plugin cannot serve until a
+   * person acts (e.g. it waits for a dependency that is quarantined or disabled), or null. A
+   * reason refuses the request at once with E_CONFLICT and that message, instead of queueing it
+   * until its deadline.
+   */
+  blocked?(): string | null;
+  /**
    * Breaker hook: may this (ready/degraded, not busy) instance take a call now? Called while
    * choosing, so it must be cheap and free of side effects. If every routable instance is
    * refused and none is merely busy, the request fails with E_CIRCUIT_OPEN.

@@ -224,7 +224,7 @@ export class Router implements Service, HealthReporter {
 
   /**
    * Routes one request. Rejects with a ConductorError: E_SHUTTING_DOWN (gate closed),
-   * E_CONFLICT (not started; or cancelled by the caller), E_BAD_REQUEST (`details.field`),
+   * E_CONFLICT (not started; cancelled by the caller; or the plugin is `blocked`), E_BAD_REQUEST (`details.field`),
    * E_PLUGIN_NOT_FOUND / E_NOT_FOUND, E_OVERLOADED (`details.retryAfterMs`), E_CIRCUIT_OPEN,
    * E_TIMEOUT (deadline, queued or in flight), or the instance's E_PLUGIN_ERROR / E_PLUGIN_CRASHED.
    */
@@ -260,6 +260,8 @@ export class Router implements Service, HealthReporter {
     const instance = entry.queue.size === 0 ? this.pick(entry, null) : null;
     if (instance === null) {
       const miss = entry.queue.size === 0 ? this.balancer.miss : 'all-busy';
+      const blocked = this.blockedReason(entry);
+      if (blocked !== null) return this.refuse(entry, 'E_CONFLICT', blocked, { plugin: entry.name });
       this.wakeIfAsleep(entry);
       if (miss === 'all-refused') return this.refuse(entry, 'E_CIRCUIT_OPEN', `every instance of "${entry.name}" has its circuit open`, { plugin: entry.name });
       if (entry.queue.isFull) {
@@ -531,6 +533,16 @@ export class Router implements Service, HealthReporter {
       entry.plugin.onDemand();
     } catch (error) {
       this.hookFailed(entry, 'onDemand', error);
+    }
+  }
+
+  private blockedReason(entry: PluginEntry): string | null {
+    if (!entry.plugin.blocked) return null;
+    try {
+      return entry.plugin.blocked();
+    } catch (error) {
+      this.hookFailed(entry, 'blocked', error);
+      return null;
     }
   }
 

@@ -5,8 +5,10 @@
  * a dependency that never becomes ready keeps its dependent from starting, and the dependent's
  * status names the plugin it waits for; with `plugins.strict` one broken manifest stops startup
  * with an error naming the plugin folder and the field, without it the others load and the broken
- * one is listed as `invalid` with its reason. A request to a waiting plugin does not start it
- * (it queues); a dependency that recovers on its own starts the plugins waiting for it.
+ * one is listed as `invalid` with its reason. A request to a waiting plugin does not start it: it
+ * queues while the dependency may still come up, and is refused at once (E_CONFLICT, saying what
+ * to do) when the dependency needs a person; a dependency that recovers on its own starts the
+ * plugins waiting for it.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,6 +132,11 @@ describe('plugin dependencies (real conductor)', () => {
     // …and say what they wait for while they wait.
     expect(byName('b-middle')).toMatchObject({ state: 'stopped', reason: 'waiting for "c-base" to be ready' });
     expect(byName('a-top')).toMatchObject({ state: 'stopped', reason: 'waiting for "b-middle" to be ready' });
+    // A request meanwhile queues (its dependency is only starting, not blocked); the wake-up it
+    // asks for (the scale-from-zero hook) goes through the same dependency gate: nothing starts.
+    const early = h.send({ capability: 'dep.top', payload: 'early', timeoutMs: 30_000 });
+    await waitFor(async () => ((await h.must('system:status')).plugins.find((p) => p.name === 'a-top')?.queueDepth === 1 ? true : null), 'the request to be queued');
+    expect(byName('a-top')).toMatchObject({ state: 'stopped', reason: 'waiting for "b-middle" to be ready', instances: [] });
     // The independent plugin did not wait for c-base: it serves already.
     await waitFor(() => (byName('echo')?.state === 'ready' ? true : null), 'echo to be ready while c-base is held', 15_000);
     expect(await h.send({ capability: 'text.echo', payload: 'early' })).toEqual({ ok: true, value: { echo: 'early' } });
@@ -141,6 +148,7 @@ describe('plugin dependencies (real conductor)', () => {
     await waitFor(() => settled(), 'the conductor to finish starting', 20_000);
     await started;
     for (const name of ['c-base', 'b-middle', 'a-top']) await h.waitReady(name);
+    expect(await early).toMatchObject({ ok: true, value: { from: 'a-top', payload: 'early' } });
     expect(await h.send({ capability: 'dep.top', payload: 1 })).toMatchObject({ ok: true, value: { from: 'a-top' } });
     expect(await h.send({ capability: 'dep.middle', payload: 2 })).toMatchObject({ ok: true, value: { from: 'b-middle' } });
     expect(await h.send({ capability: 'dep.base', payload: 3 })).toMatchObject({ ok: true, value: { from: 'c-base', pid: basePid } });
@@ -212,19 +220,31 @@ describe('plugin dependencies (real conductor)', () => {
     expect(firstId(events, stateTo('a-top', 'ready'))).toBeLessThan(Number.MAX_SAFE_INTEGER);
   }, 60_000);
 
-  // Every start path (here the router's scale-from-zero hook) goes through the dependency gate.
-  it('a request to a plugin waiting for its dependency does not start it', async () => {
-    box = new Sandbox('deps-ondemand');
+  // A dependency that needs a person (quarantined) blocks its dependents: their requests are
+  // refused at once, saying what to do, instead of waiting out their deadline in the queue.
+  it('requests to a plugin blocked by a quarantined dependency are refused at once, naming it; nothing starts', async () => {
+    box = new Sandbox('deps-blocked');
     const flag = join(box.root, 'never');
     box.writePlugin('c-base', { capabilities: ['dep.base'], restart: { maxCrashes: 2, windowMs: 60_000 } }, failsUntil(flag, 'c-base'));
     box.writePlugin('b-middle', { capabilities: ['dep.middle'], dependsOn: ['c-base'] }, answers('b-middle'));
+    box.writePlugin('a-top', { capabilities: ['dep.top'], dependsOn: ['b-middle'] }, answers('a-top'));
     const h = await box.start();
     await waitFor(async () => (await h.plugin('c-base')).state === 'quarantined', 'c-base to be quarantined', 20_000);
     expect(await h.plugin('b-middle')).toMatchObject({ state: 'stopped', reason: 'waiting for "c-base" to be ready', instances: [] });
-    await h.send({ plugin: 'b-middle', payload: 1, timeoutMs: 2_000 });
-    const middle = await h.plugin('b-middle');
-    expect(middle.instances).toEqual([]);
-    expect(middle.state).toBe('stopped');
+
+    const t0 = Date.now();
+    const direct = await h.send({ plugin: 'b-middle', payload: 1, timeoutMs: 20_000 });
+    const byCapability = await h.send({ capability: 'dep.middle', payload: 2, timeoutMs: 20_000 });
+    const chained = await h.send({ plugin: 'a-top', payload: 3, timeoutMs: 20_000 });
+    expect(Date.now() - t0).toBeLessThan(10_000); // not the 20 s deadline
+    for (const outcome of [direct, byCapability]) {
+      expect(outcome).toMatchObject({ ok: false, code: 'E_CONFLICT' });
+      expect(outcome.ok ? '' : outcome.message).toMatch(/^plugin "b-middle" cannot start until "c-base" is ready: "c-base" is quarantined \(.*the database is unreachable.*\); fix it, then retry it$/);
+    }
+    expect(chained).toMatchObject({ ok: false, code: 'E_CONFLICT' });
+    expect(chained.ok ? '' : chained.message).toMatch(/^plugin "a-top" cannot start until "b-middle" is ready, and plugin "b-middle" cannot start until "c-base" is ready: "c-base" is quarantined/);
+    for (const name of ['b-middle', 'a-top']) expect(await h.plugin(name)).toMatchObject({ state: 'stopped', instances: [] });
+    expect((await h.must('events:query', { kind: 'instance.started', limit: 100 })).events).toEqual([]);
   }, 60_000);
 
   // Whatever makes a dependency ready (here its automatic restart after a failed start) starts
