@@ -21,6 +21,7 @@ import { scalingInputOf, scalingSummaryOf } from './plugin-scaling';
 import { PluginSettingsOps } from './plugin-settings-ops';
 import { PluginSlot } from './plugin-slot';
 import { dependencyLevels } from './dependency-levels';
+import { PluginDependencies } from './plugin-dependencies';
 
 export type { PluginManagerOptions };
 
@@ -41,6 +42,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
   private readonly crashes: PluginCrashHandling;
   private readonly instances: PluginInstances;
   private readonly installOps: PluginInstallOps;
+  private readonly dependencies: PluginDependencies;
 
   // Instances' deadline timers never fire early: their DeadlineQueue re-arms an early timer.
   constructor(private readonly options: PluginManagerOptions) {
@@ -72,7 +74,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       register: (slot: PluginSlot) => this.register(slot),
       unregister: (slot: PluginSlot) => this.unregister(slot),
       bringUp: (slot: PluginSlot) => this.bringUp(slot),
-      waitingReason: (slot: PluginSlot) => this.waitingReason(slot),
+      waitingReason: (slot: PluginSlot) => this.dependencies.waitingReason(slot),
       applySaved: (slot: PluginSlot) => this.settings.applySaved(slot),
       resolveEnv: (slot: PluginSlot) => this.settings.resolveEnv(slot),
       forget: (slot: PluginSlot, instance: ManagedInstance) => this.instances.forget(slot, instance),
@@ -88,13 +90,14 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     this.crashes = new PluginCrashHandling(parts);
     this.instances = new PluginInstances({ ...parts, host: createPluginInstanceHost(parts) });
     this.installOps = new PluginInstallOps(parts);
+    this.dependencies = new PluginDependencies(parts);
   }
 
   // ---- lifecycle ----
 
   /**
    * Starts the enabled plugins: those that depend on none of them at once, together; each other
-   * plugin as soon as its dependencies are ready (`startWaitingDependents`). Resolves once every
+   * plugin as soon as its dependencies are ready (`PluginDependencies`). Resolves once every
    * level of the dependency graph has settled. A plugin whose dependency did not become ready
    * stays waiting (routable: its requests queue) until that dependency is ready, however late.
    */
@@ -118,9 +121,9 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       startable.push(slot);
     }
     // Status names what each dependent waits for from the start; it starts as soon as that is
-    // ready (`startWaitingDependents`), possibly before the rest of its dependency's level.
+    // ready (`PluginDependencies.stateChanged`), possibly before the rest of its dependency's level.
     for (const slot of startable) {
-      const waiting = this.waitingReason(slot);
+      const waiting = this.dependencies.waitingReason(slot);
       if (waiting !== null) this.setState(slot, 'stopped', waiting);
     }
     for (const level of dependencyLevels(startable)) {
@@ -342,7 +345,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       maxConcurrentPerInstance: m.concurrency,
       instances: () => slot.instances,
       onDemand: () => this.onDemand(slot),
-      blocked: () => this.blockedReason(slot),
+      blocked: () => this.dependencies.blockedReason(slot),
       admit: health.admit,
       onCallStart: health.onCallStart,
       onCallResult: (instance: RoutableInstance, ok: boolean, latencyMs: number, code: ErrorCode | null) => {
@@ -365,38 +368,10 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     void slot.serialize(() => this.instances.startInstances(slot, 1));
   }
 
-  /** "waiting for "a", "b" to be ready", or null when every dependency is ready (or idle: it wakes on demand). */
-  private waitingReason(slot: PluginSlot): string | null {
-    const notReady = slot.manifest.dependsOn.filter((dep) => {
-      const s = this.slots.get(dep);
-      return !s || !SERVING.has(s.state);
-    });
-    return notReady.length === 0 ? null : `waiting for ${notReady.map((d) => `"${d}"`).join(', ')} to be ready`;
-  }
-
-  /**
-   * Why `slot` cannot start until a person acts, or null: it waits for a dependency that will not
-   * become ready by itself — quarantined, disabled, invalid, not installed, or stopped for a reason
-   * with no restart pending — directly or through a dependency that waits in turn. A dependency
-   * that is starting, will restart, or has not had its turn yet is not a block (requests queue).
-   */
-  private blockedReason(slot: PluginSlot, seen = new Set<PluginSlot>()): string | null {
-    if (!isWaiting(slot) || seen.has(slot)) return null;
-    seen.add(slot);
-    for (const name of slot.manifest.dependsOn) {
-      const dep = this.slots.get(name);
-      const why = dep === undefined ? `"${name}" is not installed` : stuckReason(dep);
-      if (why !== null) return `plugin "${slot.name}" cannot start until "${name}" is ready: ${why}`;
-      const deeper = dep === undefined ? null : this.blockedReason(dep, seen);
-      if (deeper !== null) return `plugin "${slot.name}" cannot start until "${name}" is ready, and ${deeper}`;
-    }
-    return null;
-  }
-
   /** Starts `min` instances once every dependency is ready; min 0 leaves the plugin idle. */
   private async bringUp(slot: PluginSlot): Promise<void> {
     if (this.stopping) return;
-    const waiting = this.waitingReason(slot);
+    const waiting = this.dependencies.waitingReason(slot);
     if (waiting !== null) {
       this.setState(slot, 'stopped', waiting);
       return;
@@ -417,21 +392,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     await this.instances.startInstances(slot, slot.min);
   }
 
-  /**
-   * `slot` became ready (or idle): the plugins waiting for it are brought up (each once all its
-   * dependencies are ready). Whatever made it ready — startup, enable, retry, an automatic restart
-   * after a crash or a failed start — comes through `setState`, so this is the one place.
-   */
-  private startWaitingDependents(slot: PluginSlot): void {
-    if (this.stopping) return;
-    for (const other of this.order) {
-      if (!other.enabled || !isWaiting(other) || !other.manifest.dependsOn.includes(slot.name)) continue;
-      void other.serialize(async () => {
-        // Checked again in turn: an earlier operation may have started or disabled it meanwhile.
-        if (other.enabled && isWaiting(other) && other.instances.length === 0) await this.bringUp(other);
-      });
-    }
-  }
+
 
 
   private onHealthTick(now: number): void {
@@ -487,7 +448,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
       this.options.record('plugin.state', `plugin:${slot.name}`, data);
     }
     this.options.onChange();
-    if (SERVING.has(state) && !SERVING.has(previous)) this.startWaitingDependents(slot);
+    this.dependencies.stateChanged(slot, state, previous);
   }
 
   private audit(slot: PluginSlot, kind: string, data: Record<string, unknown>): void {
@@ -503,30 +464,4 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     return slot.summary(metrics, m?.queueDepth ?? 0, this.usageOf);
   }
 
-}
-
-/** States in which a plugin counts as ready for its dependents (idle: it wakes on demand). */
-const SERVING: ReadonlySet<PluginSummary['state']> = new Set<PluginSummary['state']>(['ready', 'degraded', 'idle']);
-
-function isWaiting(slot: PluginSlot): boolean {
-  return slot.state === 'stopped' && slot.reason?.startsWith('waiting for') === true;
-}
-
-/** What keeps a plugin from becoming ready without a person, with what to do; null when it may still come up. */
-function stuckReason(slot: PluginSlot): string | null {
-  const because = slot.reason ? ` (${slot.reason})` : '';
-  switch (slot.state) {
-    case 'quarantined':
-      return `"${slot.name}" is quarantined${because}; fix it, then retry it`;
-    case 'disabled':
-      return `"${slot.name}" is disabled; enable it`;
-    case 'invalid':
-      return `"${slot.name}" is invalid${because}`;
-    case 'stopped':
-      // Not yet started (no reason), waiting in turn, or a restart is pending: it may still come up.
-      if (slot.reason === undefined || isWaiting(slot) || slot.restartTimer !== null || slot.instances.length > 0) return null;
-      return `"${slot.name}" is stopped${because}`;
-    default:
-      return null;
-  }
 }
