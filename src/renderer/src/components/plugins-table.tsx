@@ -2,7 +2,8 @@ import type { PluginSummary } from '../../../shared/domain';
 import { formatCount, formatRate, joinPath } from '../format';
 import { hrefOf } from '../hooks/use-hash-route';
 import { PluginActions } from './plugin-actions';
-import { breakerOf, errorPercent, inFlightOf, readyCount, usageCells } from './plugin-format';
+import { breakerOf, errorPercent, inFlightOf, readyCount } from './plugin-format';
+import { UsageCells } from './usage-cells';
 import { Section } from './section';
 import { StateBadge } from './state-badge';
 
@@ -123,7 +124,7 @@ export function PluginsTable({
                     <span className={p.metrics.errors > 0 ? 'bad' : undefined}>{formatCount(p.metrics.errors)}</span>
                     {p.metrics.total > 0 && <span className="muted"> · {errorPercent(p)}</span>}
                   </td>
-                  <UsageCells p={p} />
+                  <UsageCells isolation={p.isolation} cpuPercent={p.cpuPercent} rssBytes={p.rssBytes} />
                   {full && (
                     <td>
                       <PluginActions plugin={p} />
@@ -136,19 +137,5 @@ export function PluginsTable({
         </div>
       )}
     </Section>
-  );
-}
-
-function UsageCells({ p }: { p: PluginSummary }) {
-  const usage = usageCells(p.isolation, p.cpuPercent, p.rssBytes);
-  return (
-    <>
-      <td className="mono num" title={usage.title}>
-        {usage.cpu}
-      </td>
-      <td className="mono num" title={usage.title}>
-        {usage.rss}
-      </td>
-    </>
   );
 }

@@ -1,7 +1,8 @@
 import type { InstanceSummary } from '../../../../shared/domain';
 import { formatCount, formatUptime } from '../../format';
 import { useNow } from '../../hooks/use-now';
-import { instanceHandle, usageCells } from '../plugin-format';
+import { instanceHandle } from '../plugin-format';
+import { UsageCells } from '../usage-cells';
 import { Section } from '../section';
 import { StateBadge } from '../state-badge';
 
@@ -42,33 +43,25 @@ export function InstancesTable({ instances, isolation }: { instances: InstanceSu
               </tr>
             </thead>
             <tbody>
-              {instances.map((i) => {
-                const usage = usageCells(i.threadId !== null ? 'thread' : isolation, i.cpuPercent, i.rssBytes);
-                return (
-                  <tr key={i.id} data-instance={i.id}>
-                    <th scope="row" className="mono">
-                      {i.id}
-                    </th>
-                    <td className="mono">{instanceHandle(i)}</td>
-                    <td>
-                      <StateBadge state={i.state} />
-                    </td>
-                    <td>
-                      <StateBadge state={i.breaker} />
-                    </td>
-                    <td className="mono num">{i.startedAt === null ? '—' : formatUptime(now - i.startedAt)}</td>
-                    <td className="mono num">{formatCount(i.inFlight)}</td>
-                    <td className="mono num">{formatCount(i.served)}</td>
-                    <td className="mono num">{formatCount(i.errors)}</td>
-                    <td className="mono num" title={usage.title}>
-                      {usage.cpu}
-                    </td>
-                    <td className="mono num" title={usage.title}>
-                      {usage.rss}
-                    </td>
-                  </tr>
-                );
-              })}
+              {instances.map((i) => (
+                <tr key={i.id} data-instance={i.id}>
+                  <th scope="row" className="mono">
+                    {i.id}
+                  </th>
+                  <td className="mono">{instanceHandle(i)}</td>
+                  <td>
+                    <StateBadge state={i.state} />
+                  </td>
+                  <td>
+                    <StateBadge state={i.breaker} />
+                  </td>
+                  <td className="mono num">{i.startedAt === null ? '—' : formatUptime(now - i.startedAt)}</td>
+                  <td className="mono num">{formatCount(i.inFlight)}</td>
+                  <td className="mono num">{formatCount(i.served)}</td>
+                  <td className="mono num">{formatCount(i.errors)}</td>
+                  <UsageCells isolation={i.threadId !== null ? 'thread' : isolation} cpuPercent={i.cpuPercent} rssBytes={i.rssBytes} />
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
