@@ -247,6 +247,23 @@ describe('plugin dependencies (real conductor)', () => {
     expect((await h.must('events:query', { kind: 'instance.started', limit: 100 })).events).toEqual([]);
   }, 60_000);
 
+  // It goes idle when its dependency is ready; the scaler, which looks at idle plugins' queues on
+  // every health tick, then starts it for the waiting request.
+  it('a dependent scaled to zero starts for the requests that queued while it waited, once its dependency is ready', async () => {
+    box = new Sandbox('deps-min0');
+    const flag = join(box.root, 'base-may-start');
+    releases.push(() => writeFileSync(flag, '1'));
+    box.writePlugin('c-base', { capabilities: ['dep.base'] }, heldUntil(flag, 'c-base'));
+    box.writePlugin('b-lazy', { capabilities: ['dep.lazy'], dependsOn: ['c-base'], instances: { min: 0, max: 1 } }, answers('b-lazy'));
+    const { h, started } = startInBackground(box);
+    await waitFor(async () => (await h.must('logs:query', { plugin: 'c-base', text: 'c-base: held 2' })).entries.length > 0, "c-base's activate to be held", 15_000);
+    const queued = h.send({ plugin: 'b-lazy', payload: 'waited', timeoutMs: 30_000 });
+    await waitFor(async () => ((await h.must('system:status')).plugins.find((p) => p.name === 'b-lazy')?.queueDepth === 1 ? true : null), 'the request to be queued');
+    writeFileSync(flag, '1');
+    await started;
+    expect(await queued).toMatchObject({ ok: true, value: { from: 'b-lazy', payload: 'waited' } });
+  }, 60_000);
+
   // Whatever makes a dependency ready (here its automatic restart after a failed start) starts
   // the dependents waiting for it.
   it('a dependency that recovers by itself (restart after a failed start) starts its waiting dependents', async () => {
