@@ -134,7 +134,7 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     this.options.onChange();
   }
 
-  /** Not started, starting, scheduled to restart, quarantined or disabled since startup began. */
+  /** Still as startup left it: enabled, stopped, no instance, no restart pending (nothing else started it meanwhile). */
   private untouched(slot: PluginSlot): boolean {
     return slot.enabled && slot.state === 'stopped' && slot.instances.length === 0 && slot.restartTimer === null;
   }
@@ -391,9 +391,6 @@ export class PluginManager implements Service, HealthReporter, ScalingTarget {
     }
     await this.instances.startInstances(slot, slot.min);
   }
-
-
-
 
   private onHealthTick(now: number): void {
     if (this.stopping) return;
